@@ -1,0 +1,58 @@
+//! Listing 1-1: build the whole sequence up front, like Python's
+//! `eager_range`, and measure how much heap memory that takes.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+// ANCHOR: eager_range
+/// Creates a list of integers from 0 to `up_to`, exclusive.
+fn eager_range(up_to: u64) -> Vec<u64> {
+    let mut sequence = Vec::new();
+    let mut index = 0;
+    while index < up_to {
+        sequence.push(index);
+        index += 1;
+    }
+    sequence
+}
+// ANCHOR_END: eager_range
+
+// ANCHOR: counter
+/// Counts the bytes the program holds on the heap, and the most it ever
+/// held at once, by wrapping the system allocator.
+struct Counting;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = IN_USE.fetch_add(layout.size(), Relaxed) + layout.size();
+        PEAK.fetch_max(now, Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        IN_USE.fetch_sub(layout.size(), Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+// ANCHOR_END: counter
+
+// ANCHOR: main
+fn main() {
+    println!("{:?}", eager_range(5));
+
+    let before = IN_USE.load(Relaxed);
+    PEAK.store(before, Relaxed);
+    let sequence = eager_range(1_000_000);
+    let held = IN_USE.load(Relaxed) - before;
+    let peak = PEAK.load(Relaxed) - before;
+    println!("eager_range(1000000): {} 个数", sequence.len());
+    println!("  列表占用堆内存 {held} 字节 ({} MiB)", held >> 20);
+    println!("  构建过程中的峰值 {peak} 字节 ({} MiB)", peak >> 20);
+}
+// ANCHOR_END: main

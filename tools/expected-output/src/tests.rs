@@ -1,0 +1,104 @@
+use super::*;
+
+fn expected(text: &str) -> Expected {
+    parse(text).unwrap_or_else(|e| panic!("line {}: {}", e.line, e.message))
+}
+
+#[test]
+fn command_line_gives_bin_and_args() {
+    let e = expected("$ cargo run --bin bench -- --quick 10\nok\n");
+    assert_eq!(e.bin, "bench");
+    assert_eq!(e.args, ["--quick", "10"]);
+    assert_eq!(e.lines.len(), 1);
+    assert_eq!(e.lines[0].number, 2);
+}
+
+#[test]
+fn missing_command_line_is_an_error_on_line_1() {
+    let err = parse("0\n2\n").unwrap_err();
+    assert_eq!(err.line, 1);
+    assert!(err.message.contains("cargo run --bin"), "{}", err.message);
+}
+
+#[test]
+fn plain_lines_must_match_exactly() {
+    let e = expected("$ cargo run --bin a\n0\n2\n3\n");
+    assert!(check(&e, "0\n2\n3\n").is_empty());
+    let m = check(&e, "0\n3\n3\n");
+    assert_eq!(m.len(), 1);
+    assert_eq!((m[0].line, m[0].actual.as_str()), (3, "3"));
+    assert_eq!(m[0].expected, "2");
+}
+
+#[test]
+fn missing_and_extra_lines_are_reported() {
+    let e = expected("$ cargo run --bin a\n1\n2\n");
+    let short = check(&e, "1\n");
+    assert_eq!(short[0].line, 3);
+    assert_eq!(short[0].actual, "(no more output)");
+    let long = check(&e, "1\n2\n3\n4\n");
+    assert_eq!(long.len(), 1);
+    assert_eq!(long[0].actual, "3");
+    assert!(long[0].why.as_deref().unwrap().contains("2 more"));
+}
+
+#[test]
+fn durations_are_compared_as_numbers_in_their_band() {
+    let e = expected("$ cargo run --bin a\nTotal {{5.002s | 5s..6s}} end\n");
+    assert!(check(&e, "Total 5.9s end").is_empty());
+    assert!(check(&e, "Total 5000.2ms end").is_empty());
+    let early = check(&e, "Total 4.999s end");
+    assert!(
+        early[0]
+            .why
+            .as_deref()
+            .unwrap()
+            .contains("earlier than the ideal")
+    );
+    let late = check(&e, "Total 6.01s end");
+    assert!(late[0].why.as_deref().unwrap().contains("above"));
+    // The text around the value still has to match.
+    assert_eq!(check(&e, "Total 5.5s fin").len(), 1);
+    // A value of another kind is rejected.
+    assert!(check(&e, "Total 5.5KiB end")[0].why.is_some());
+}
+
+#[test]
+fn small_units_parse() {
+    let (q, rest) = parse_quantity("12.5µs later").unwrap();
+    assert!((q.value - 12.5e-6).abs() < 1e-12);
+    assert_eq!(rest, " later");
+    assert_eq!(parse_quantity("3ms").unwrap().0.value, 0.003);
+    assert_eq!(parse_quantity("2KiB").unwrap().0.value, 2048.0);
+    assert!(parse_quantity("ms").is_none());
+    assert!(parse_quantity("5m").is_none());
+}
+
+#[test]
+fn malformed_bands_are_errors_with_line_numbers() {
+    for bad in [
+        "{{5s}}",
+        "{{5s | 6s}}",
+        "{{5s | 6s..4s}}",
+        "{{5s | 1KiB..2KiB}}",
+        "{{7s | 5s..6s}}",
+        "{{5s | 5..6}}",
+        "{{5s | 5s..6s",
+    ] {
+        let err =
+            parse(&format!("$ cargo run --bin a\nok\n{bad}\n")).expect_err(bad);
+        assert_eq!(err.line, 3, "{bad}");
+    }
+}
+
+#[test]
+fn book_shows_recorded_values_only() {
+    let e = expected(
+        "$ cargo run --bin a\nA {{1.0s | 1s..2s}} B {{2x | 1x..3x}}\n",
+    );
+    assert_eq!(render(&e.lines[0]), "A 1.0s B 2x");
+    assert_eq!(
+        strip_bands("x {{1.0s | 1s..2s}} {{not a band}} {{#include f}}"),
+        "x 1.0s {{not a band}} {{#include f}}"
+    );
+}

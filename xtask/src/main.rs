@@ -1,0 +1,80 @@
+//! `cargo xtask`: builds, serves and tests the book.
+//!
+//! Every command it runs is echoed first (`$ ...`), so a failure can be
+//! reproduced by copying the line. See README.md for the commands.
+
+mod book;
+mod cmd;
+mod copyout;
+mod listings;
+mod outputs;
+mod report;
+mod test;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Errors are plain messages: they are read by people, not handled.
+pub type Result<T = ()> =
+    std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  serve [--port N]   install the tools if needed, then serve the book
+                     (default http://localhost:3000)
+  build              build the static site into book/, failing on any
+                     ERROR or WARN line of the build log
+  test               everything CI checks (ends with `N passed, N failed`)
+  listings [chNN..]  run the listings and compare their output
+  copy-out [chNN..]  build each listing copied alone outside the workspace
+  lock               refresh each listing's own Cargo.lock
+  install-tools      install the pinned mdBook tools into the tool cache
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = repo_root();
+    let rest = args.get(1..).unwrap_or_default();
+    let result = match args.first().map(String::as_str) {
+        Some("install-tools") => tools::install(),
+        Some("build") => book::build(&root),
+        Some("serve") => parse_port(rest).and_then(|p| book::serve(&root, p)),
+        Some("test") => test::run(&root),
+        Some("listings") => outputs::run_selected(&root, rest),
+        Some("copy-out") => copyout::run_selected(&root, rest),
+        Some("lock") => copyout::lock(&root),
+        Some("help" | "--help" | "-h") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(USAGE.into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_port(args: &[String]) -> Result<u16> {
+    match args {
+        [] => Ok(3000),
+        [flag, port] if flag == "--port" => {
+            Ok(port.parse().map_err(|_| format!("bad port `{port}`"))?)
+        }
+        _ => Err(format!("serve takes only --port N\n\n{USAGE}").into()),
+    }
+}
+
+/// The repository root: the parent of this crate's directory.
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the repository root")
+        .to_path_buf()
+}

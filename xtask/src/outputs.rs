@@ -1,0 +1,221 @@
+//! Runs every listing program and compares what it prints with its
+//! expected-output file (format: tools/expected-output/src/lib.rs).
+//!
+//! The programs are built once, then run side by side: most of them sleep,
+//! so running them together keeps the suite short, and each one's duration
+//! is measured by the program itself (the numbers it prints are what the
+//! bands check), never from the wall clock of the whole batch.
+
+use crate::listings::{self, Program};
+use crate::report::Report;
+use crate::{Result, cmd};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use std::{fs, thread};
+
+/// How many programs run at once. They mostly sleep; the cap keeps a
+/// CPU-bound one from starving the timed ones on a 2-core machine.
+const PARALLEL: usize = 6;
+
+/// A program still running after this long is killed and reported as hung.
+/// `XTASK_LISTING_TIMEOUT` (seconds) overrides it.
+fn timeout() -> Duration {
+    let secs = std::env::var("XTASK_LISTING_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    Duration::from_secs(secs)
+}
+
+/// Where cargo puts the binaries: `$CARGO_TARGET_DIR` or `<root>/target`.
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// `cargo xtask listings [chNN..]`.
+pub fn run_selected(root: &Path, only: &[String]) -> Result {
+    check(root, only).finish()
+}
+
+/// Builds and runs the listings (all, or those in `only`); one check per
+/// program, plus one for the layout if anything is missing.
+pub fn check(root: &Path, only: &[String]) -> Report {
+    let mut report = Report::default();
+    let (listings, problems) = listings::discover(root, only);
+    if !problems.is_empty() {
+        report.record("listing layout", Err(problems.join("\n").into()));
+    }
+    let programs: Vec<&Program> =
+        listings.iter().flat_map(|l| &l.programs).collect();
+    if programs.is_empty() {
+        return report;
+    }
+    let mut build = cmd::cargo();
+    build
+        .current_dir(root)
+        .args(["build", "--locked", "--bins"]);
+    for listing in &listings {
+        build.args(["--package", &listing.name]);
+    }
+    if let Err(e) = cmd::run(&mut build) {
+        for program in &programs {
+            report.record(
+                &format!("listing {}", program.id),
+                Err(format!("not run: the listings do not build ({e})").into()),
+            );
+        }
+        return report;
+    }
+    let bin_dir = target_dir(root).join("debug");
+    let queue = Mutex::new(programs.iter());
+    let results = Mutex::new(Vec::new());
+    thread::scope(|s| {
+        for _ in 0..PARALLEL {
+            s.spawn(|| {
+                loop {
+                    let next = queue.lock().unwrap().next();
+                    let Some(program) = next else { break };
+                    let result = check_program(root, &bin_dir, program);
+                    results.lock().unwrap().push((program.id.clone(), result));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    for (id, result) in results {
+        report.record(&format!("listing {id}"), result);
+    }
+    report
+}
+
+fn relative<'a>(root: &Path, path: &'a Path) -> std::path::Display<'a> {
+    path.strip_prefix(root).unwrap_or(path).display()
+}
+
+/// Runs one program and compares its output.
+fn check_program(root: &Path, bin_dir: &Path, program: &Program) -> Result {
+    let expected_path = relative(root, &program.expected);
+    let text = fs::read_to_string(&program.expected)
+        .map_err(|e| format!("{expected_path}: {e}"))?;
+    let expected = expected_output::parse(&text)
+        .map_err(|e| format!("{expected_path}:{}: {}", e.line, e.message))?;
+    if expected.bin != program.name {
+        return Err(format!(
+            "{expected_path}:1: the command runs `--bin {}`, but this file \
+             belongs to `{}`",
+            expected.bin, program.name
+        )
+        .into());
+    }
+    let mut command = Command::new(bin_dir.join(&program.name));
+    command
+        .args(&expected.args)
+        .current_dir(program.source.ancestors().nth(3).unwrap());
+    let run = run_with_timeout(&mut command, timeout())?;
+    let source = relative(root, &program.source);
+    let stderr_tail = || {
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        let tail = &lines[lines.len().saturating_sub(15)..];
+        if tail.is_empty() {
+            String::new()
+        } else {
+            format!("\n  stderr:\n    {}", tail.join("\n    "))
+        }
+    };
+    if run.timed_out {
+        return Err(format!(
+            "{source}: still running after {:?}: killed (does it hang?){}",
+            timeout(),
+            stderr_tail()
+        )
+        .into());
+    }
+    if !run.status_ok {
+        return Err(format!(
+            "{source}: exited with {}{}",
+            run.status,
+            stderr_tail()
+        )
+        .into());
+    }
+    let mismatches = expected_output::check(&expected, &run.stdout);
+    if mismatches.is_empty() {
+        println!("    {} ran in {:.2?}", program.id, run.elapsed);
+        return Ok(());
+    }
+    let mut message = format!("{source}: output differs from {expected_path}");
+    for m in &mismatches {
+        message.push_str(&format!(
+            "\n  {expected_path}:{}\n    expected: {}\n    actual:   {}",
+            m.line, m.expected, m.actual
+        ));
+        if let Some(why) = &m.why {
+            message.push_str(&format!("\n    why:      {why}"));
+        }
+    }
+    Err(message.into())
+}
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    status: String,
+    status_ok: bool,
+    timed_out: bool,
+    elapsed: Duration,
+}
+
+/// Runs a command with no stdin, collecting its output; kills it when it
+/// outlives `limit`.
+fn run_with_timeout(command: &mut Command, limit: Duration) -> Result<Run> {
+    cmd::echo(command);
+    let start = Instant::now();
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            format!("cannot start `{}`: {e}", cmd::describe(command))
+        })?;
+    // Pipes are drained on their own threads so that a chatty program
+    // cannot block on a full pipe while we wait for it to exit.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if start.elapsed() > limit {
+            timed_out = true;
+            child.kill()?;
+            break child.wait()?;
+        }
+        thread::sleep(Duration::from_millis(10));
+    };
+    let elapsed = start.elapsed();
+    Ok(Run {
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+        status: status.to_string(),
+        status_ok: status.success(),
+        timed_out,
+        elapsed,
+    })
+}
