@@ -6,9 +6,11 @@
 mod book;
 mod cmd;
 mod copyout;
+mod links;
 mod listings;
 mod outputs;
 mod report;
+mod sources;
 mod test;
 mod tools;
 

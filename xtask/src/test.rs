@@ -3,7 +3,7 @@
 //! shows all problems; the last line is `N passed, N failed`.
 
 use crate::report::Report;
-use crate::{Result, book, cmd, copyout, outputs};
+use crate::{Result, book, cmd, copyout, links, outputs, sources};
 use std::path::Path;
 
 pub fn run(root: &Path) -> Result {
@@ -28,7 +28,9 @@ pub fn run(root: &Path) -> Result {
     );
     report.record("unit tests", cargo(&["test", "--locked", "--workspace"]));
     report.merge(outputs::check(root, &[]));
+    report.record("book sources", sources::check(root));
     report.record("book build", book::build(root));
+    report.record("book links", links::check(&root.join("book")));
     report.merge(copyout::check(root, &[]));
     report.finish()
 }
