@@ -28,7 +28,7 @@ pub fn build(root: &Path) -> Result {
     }
     if !problems.is_empty() {
         return Err(format!(
-            "the book build logged {} problem(s):\n{}",
+            "the book build (book.toml, src/) logged {} problem(s):\n{}",
             problems.len(),
             problems.join("\n")
         )

@@ -84,20 +84,21 @@ fn copy_out(listing: &Listing) -> Result<PathBuf> {
     ));
     let _ = fs::remove_dir_all(&base);
     let dir = base.join(&listing.name);
-    copy_dir(&listing.dir, &dir)?;
+    copy_dir(&listing.dir, &dir, &["target"])?;
     Ok(dir)
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result {
+/// Copies a directory tree, leaving out entries named in `skip`.
+pub fn copy_dir(from: &Path, to: &Path, skip: &[&str]) -> Result {
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
         let entry = entry?;
         let path = entry.path();
-        if entry.file_name() == "target" {
+        if skip.iter().any(|s| entry.file_name() == *s) {
             continue;
         }
         if entry.file_type()?.is_dir() {
-            copy_dir(&path, &to.join(entry.file_name()))?;
+            copy_dir(&path, &to.join(entry.file_name()), skip)?;
         } else {
             fs::copy(&path, to.join(entry.file_name()))?;
         }

@@ -7,9 +7,11 @@ mod book;
 mod cmd;
 mod copyout;
 mod links;
+mod lint;
 mod listings;
 mod outputs;
 mod report;
+mod selftest;
 mod sources;
 mod test;
 mod tools;
@@ -33,6 +35,8 @@ commands:
   listings [chNN..]  run the listings and compare their output
   copy-out [chNN..]  build each listing copied alone outside the workspace
   lock               refresh each listing's own Cargo.lock
+  selftest           inject faults into temporary copies of the repository
+                     and check that the tests catch every one
   install-tools      install the pinned mdBook tools into the tool cache
 ";
 
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Some("listings") => outputs::run_selected(&root, rest),
         Some("copy-out") => copyout::run_selected(&root, rest),
         Some("lock") => copyout::lock(&root),
+        Some("selftest") => selftest::run(&root),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

@@ -28,6 +28,11 @@ impl Report {
         self.failures.extend(other.failures);
     }
 
+    /// The messages of the failed checks.
+    pub fn failure_messages(&self) -> Vec<String> {
+        self.failures.iter().map(|(_, why)| why.clone()).collect()
+    }
+
     pub fn failed(&self) -> usize {
         self.failures.len()
     }

@@ -3,34 +3,26 @@
 //! shows all problems; the last line is `N passed, N failed`.
 
 use crate::report::Report;
-use crate::{Result, book, cmd, copyout, links, outputs, sources};
+use crate::{
+    Result, book, cmd, copyout, links, lint, outputs, selftest, sources,
+};
 use std::path::Path;
 
 pub fn run(root: &Path) -> Result {
     let mut report = Report::default();
-    let cargo = |args: &[&str]| {
-        let mut c = cmd::cargo();
-        c.current_dir(root).args(args);
-        cmd::run(&mut c)
-    };
-    report.record("rustfmt", cargo(&["fmt", "--all", "--check"]));
-    report.record(
-        "clippy",
-        cargo(&[
-            "clippy",
-            "--locked",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    );
-    report.record("unit tests", cargo(&["test", "--locked", "--workspace"]));
+    report.record("rustfmt", lint::rustfmt(root));
+    report.record("clippy", lint::clippy(root));
+    let mut unit_tests = cmd::cargo();
+    unit_tests
+        .current_dir(root)
+        .args(["test", "--locked", "--workspace"]);
+    report.record("unit tests", cmd::run(&mut unit_tests));
     report.merge(outputs::check(root, &[]));
     report.record("book sources", sources::check(root));
     report.record("book build", book::build(root));
     report.record("book links", links::check(&root.join("book")));
     report.merge(copyout::check(root, &[]));
+    // Last: it proves that the checks above still catch what they should.
+    report.record("self-test", selftest::run(root));
     report.finish()
 }

@@ -1,0 +1,348 @@
+//! `cargo xtask selftest`: proves that the checks catch what they promise
+//! to catch. Each fault is applied to a fresh temporary copy of the
+//! repository (never to the working tree), the check that should catch it
+//! runs on that copy, and the fault counts as caught only if the check
+//! fails with a message naming the file at fault.
+
+use crate::report::Report;
+use crate::{Result, book, copyout, links, lint, outputs, sources};
+use std::fs;
+use std::path::Path;
+
+/// Applies a fault to the copy at the given root.
+type Apply = fn(&Path) -> Result;
+/// Runs a check on a root; returns its failure messages (none = passed).
+type Check = fn(&Path) -> Vec<String>;
+
+struct Fault {
+    what: &'static str,
+    apply: Apply,
+    check: Check,
+    /// One failure message must contain all of these: the file at fault
+    /// (relative to the root) and a word that says why.
+    names: &'static [&'static str],
+}
+
+// The faults use listing 3-1 (short, untimed) and listing 10-1 (timed):
+// both are core listings of the book.
+const CH03_BIN: &str = "listings/ch03/src/bin/jumping_range.rs";
+const CH03_OUT: &str = "listings/ch03/output/jumping_range.txt";
+const CH03_MANIFEST: &str = "listings/ch03/Cargo.toml";
+const CH03_PAGE: &str = "src/ch03-send.md";
+
+fn faults() -> Vec<Fault> {
+    vec![
+        Fault {
+            what: "a changed digit in an expected output",
+            apply: |root| edit(root, CH03_OUT, |t| change_first_digit(t, 2)),
+            check: ch03_listing,
+            names: &[CH03_OUT, "expected:"],
+        },
+        Fault {
+            what: "a swapped pair of output lines",
+            apply: |root| edit(root, CH03_OUT, |t| swap_lines(t, 1, 2)),
+            check: ch03_listing,
+            names: &[CH03_OUT, "expected:"],
+        },
+        Fault {
+            what: "an expected-output file removed",
+            apply: |root| Ok(fs::remove_file(root.join(CH03_OUT))?),
+            check: ch03_listing,
+            names: &[CH03_BIN, "without expected output"],
+        },
+        Fault {
+            what: "a program with no expected output",
+            apply: |root| {
+                let orphan = root.join("listings/ch03/src/bin/orphan.rs");
+                Ok(fs::write(orphan, "fn main() {}\n")?)
+            },
+            check: ch03_listing,
+            names: &[
+                "listings/ch03/src/bin/orphan.rs",
+                "without expected output",
+            ],
+        },
+        Fault {
+            what: "a listing that panics",
+            apply: |root| at_start_of_main(root, "panic!(\"injected fault\");"),
+            check: ch03_listing,
+            names: &[CH03_BIN, "injected fault"],
+        },
+        Fault {
+            what: "a listing that exits non-zero",
+            apply: |root| at_start_of_main(root, "std::process::exit(3);"),
+            check: ch03_listing,
+            names: &[CH03_BIN, "exit status: 3"],
+        },
+        Fault {
+            what: "a listing that hangs (killed after the timeout)",
+            apply: |root| {
+                at_start_of_main(
+                    root,
+                    "loop { std::thread::sleep(std::time::Duration::MAX) }",
+                )
+            },
+            check: |root| with_timeout("3", || ch03_listing(root)),
+            names: &[CH03_BIN, "killed"],
+        },
+        Fault {
+            what: "an {{#include}} of a missing file",
+            apply: |root| {
+                append(
+                    root,
+                    CH03_PAGE,
+                    "{{#include ../listings/ch03/nope.txt}}",
+                )
+            },
+            check: |root| messages(sources::check(root)),
+            names: &[CH03_PAGE, "does not exist"],
+        },
+        Fault {
+            what: "an {{#include}} of a missing anchor",
+            apply: |root| {
+                append(
+                    root,
+                    CH03_PAGE,
+                    "{{#include ../listings/ch03/src/bin/jumping_range.rs:nope}}",
+                )
+            },
+            check: |root| messages(sources::check(root)),
+            names: &[CH03_PAGE, "ANCHOR: nope"],
+        },
+        Fault {
+            what: "a broken internal link",
+            apply: |root| append(root, CH03_PAGE, "[坏链接](no-such-page.md)"),
+            check: built_links,
+            names: &["book/ch03-send.html", "no-such-page.html"],
+        },
+        Fault {
+            what: "a broken #anchor",
+            apply: |root| {
+                append(
+                    root,
+                    CH03_PAGE,
+                    "[坏锚点](ch03-send.md#no-such-heading)",
+                )
+            },
+            check: built_links,
+            names: &["book/ch03-send.html", "no-such-heading"],
+        },
+        Fault {
+            what: "a chapter file missing from SUMMARY.md",
+            apply: |root| {
+                edit(root, "src/SUMMARY.md", |t| {
+                    drop_lines_containing(t, "(ch03-send.md)")
+                })
+            },
+            check: |root| messages(sources::check(root)),
+            names: &[CH03_PAGE, "not in src/SUMMARY.md"],
+        },
+        Fault {
+            what: "a path dependency in a listing",
+            apply: |root| {
+                append(root, CH03_MANIFEST, "ch01 = { path = \"../ch01\" }")
+            },
+            check: ch03_listing,
+            names: &[CH03_MANIFEST, "path dependency"],
+        },
+        Fault {
+            what: "`workspace = true` in a listing",
+            apply: |root| {
+                edit(root, CH03_MANIFEST, |t| {
+                    replace_once(
+                        t,
+                        "edition = \"2024\"",
+                        "edition.workspace = true",
+                    )
+                })
+            },
+            check: ch03_listing,
+            names: &[CH03_MANIFEST, "workspace inheritance"],
+        },
+        Fault {
+            what: "a compiler warning",
+            apply: |root| at_start_of_main(root, "let unused = 1;"),
+            check: |root| messages(lint::clippy(root)),
+            names: &[CH03_BIN, "unused variable"],
+        },
+        Fault {
+            what: "an unknown book.toml key",
+            apply: |root| {
+                edit(root, "book.toml", |t| {
+                    replace_once(
+                        t,
+                        "[output.html]\n",
+                        "[output.html]\nno-such-key = 1\n",
+                    )
+                })
+            },
+            check: |root| messages(book::build(root)),
+            names: &["book.toml", "no-such-key"],
+        },
+    ]
+}
+
+// ---- checks, as the test suite runs them, on the copy ----
+
+fn messages(result: Result) -> Vec<String> {
+    result.err().map(|e| e.to_string()).into_iter().collect()
+}
+
+fn ch03_listing(root: &Path) -> Vec<String> {
+    outputs::check(root, &["ch03".to_string()]).failure_messages()
+}
+
+fn built_links(root: &Path) -> Vec<String> {
+    let mut report = Report::default();
+    report.record("book build", book::build(root));
+    report.record("book links", links::check(&root.join("book")));
+    report.failure_messages()
+}
+
+fn with_timeout(
+    secs: &str,
+    check: impl FnOnce() -> Vec<String>,
+) -> Vec<String> {
+    // SAFETY: the self-test runs its faults one after another on the main
+    // thread; no other thread reads the environment meanwhile.
+    unsafe { std::env::set_var("XTASK_LISTING_TIMEOUT", secs) };
+    let found = check();
+    unsafe { std::env::remove_var("XTASK_LISTING_TIMEOUT") };
+    found
+}
+
+// ---- edits ----
+
+fn edit(
+    root: &Path,
+    file: &str,
+    change: impl FnOnce(&str) -> Result<String>,
+) -> Result {
+    let path = root.join(file);
+    let text = fs::read_to_string(&path).map_err(|e| format!("{file}: {e}"))?;
+    let changed = change(&text).map_err(|e| format!("{file}: {e}"))?;
+    if changed == text {
+        return Err(format!("{file}: the fault changed nothing").into());
+    }
+    Ok(fs::write(path, changed)?)
+}
+
+fn append(root: &Path, file: &str, line: &str) -> Result {
+    edit(root, file, |t| Ok(format!("{t}\n{line}\n")))
+}
+
+fn replace_once(text: &str, from: &str, to: &str) -> Result<String> {
+    if !text.contains(from) {
+        return Err(
+            format!("`{from}` not found, cannot apply the fault").into()
+        );
+    }
+    Ok(text.replacen(from, to, 1))
+}
+
+fn at_start_of_main(root: &Path, statement: &str) -> Result {
+    edit(root, CH03_BIN, |t| {
+        replace_once(
+            t,
+            "fn main() {\n",
+            &format!("fn main() {{\n    {statement}\n"),
+        )
+    })
+}
+
+/// Changes the first digit on line `line` (0-based, after the command).
+fn change_first_digit(text: &str, line: usize) -> Result<String> {
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let target = lines.get_mut(line + 1).ok_or("too few lines")?;
+    let at = target
+        .find(|c: char| c.is_ascii_digit())
+        .ok_or("no digit")?;
+    let digit = target.as_bytes()[at];
+    let other = if digit == b'9' {
+        '1'
+    } else {
+        (digit + 1) as char
+    };
+    target.replace_range(at..at + 1, &other.to_string());
+    Ok(lines.join("\n") + "\n")
+}
+
+/// Swaps two output lines (0-based, after the command).
+fn swap_lines(text: &str, a: usize, b: usize) -> Result<String> {
+    let mut lines: Vec<&str> = text.lines().collect();
+    if lines.len() <= b + 1 || lines[a + 1] == lines[b + 1] {
+        return Err("cannot swap: lines missing or equal".into());
+    }
+    lines.swap(a + 1, b + 1);
+    Ok(lines.join("\n") + "\n")
+}
+
+fn drop_lines_containing(text: &str, needle: &str) -> Result<String> {
+    Ok(text
+        .lines()
+        .filter(|l| !l.contains(needle))
+        .map(|l| format!("{l}\n"))
+        .collect())
+}
+
+// ---- running ----
+
+/// Runs every fault; fails if any was missed.
+pub fn run(root: &Path) -> Result {
+    let base = std::env::temp_dir()
+        .join(format!("async-book-selftest-{}", std::process::id()));
+    // Copies share one target directory beside the real one, so only the
+    // first fault compiles the dependencies.
+    let target = outputs::target_dir(root).join("selftest");
+    // SAFETY: set before any check of the self-test starts a thread.
+    unsafe { std::env::set_var("CARGO_TARGET_DIR", &target) };
+    let mut lines = Vec::new();
+    for (i, fault) in faults().iter().enumerate() {
+        println!(
+            "\n--- self-test: {} (the check below must fail) ---",
+            fault.what
+        );
+        let copy = base.join(i.to_string());
+        let line = match try_fault(root, &copy, fault) {
+            Ok(()) => format!("caught: {} ({})", fault.what, fault.names[0]),
+            Err(why) => format!("MISSED: {}: {why}", fault.what),
+        };
+        println!("{line}");
+        lines.push(line);
+        let _ = fs::remove_dir_all(&copy);
+    }
+    let _ = fs::remove_dir_all(&base);
+    unsafe { std::env::remove_var("CARGO_TARGET_DIR") };
+    println!("\nself-test summary:");
+    lines.iter().for_each(|l| println!("  {l}"));
+    let missed = lines.iter().filter(|l| l.starts_with("MISSED")).count();
+    if missed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{missed} fault(s) missed:\n{}", lines.join("\n")).into())
+    }
+}
+
+fn try_fault(root: &Path, copy: &Path, fault: &Fault) -> Result {
+    copyout::copy_dir(
+        root,
+        copy,
+        &["target", "book", ".git", "node_modules", "test-results"],
+    )?;
+    (fault.apply)(copy)?;
+    let found = (fault.check)(copy);
+    if found.is_empty() {
+        return Err("the check passed".into());
+    }
+    let names_all = |m: &String| fault.names.iter().all(|n| m.contains(n));
+    if found.iter().any(names_all) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the check failed, but no message says all of {:?}:\n{}",
+            fault.names,
+            found.join("\n")
+        )
+        .into())
+    }
+}
