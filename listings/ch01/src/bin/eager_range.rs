@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 // ANCHOR: eager_range
 /// Creates a list of integers from 0 to `up_to`, exclusive.
 fn eager_range(up_to: u64) -> Vec<u64> {
+    // Starts with no capacity: `push` grows the buffer as it goes, doubling
+    // it each time it is full (4, 8, 16, ... elements).
     let mut sequence = Vec::new();
     let mut index = 0;
     while index < up_to {
@@ -20,6 +22,10 @@ fn eager_range(up_to: u64) -> Vec<u64> {
 // ANCHOR: counter
 /// Counts the bytes the program holds on the heap, and the most it ever
 /// held at once, by wrapping the system allocator.
+///
+/// It does not override `realloc`, so growing a `Vec` goes through the
+/// trait's default: allocate the new block, copy, then free the old one.
+/// For a moment both blocks are held, and `PEAK` sees that moment.
 struct Counting;
 
 static IN_USE: AtomicUsize = AtomicUsize::new(0);
@@ -46,13 +52,20 @@ static ALLOCATOR: Counting = Counting;
 fn main() {
     println!("{:?}", eager_range(5));
 
+    // Measure only what `eager_range` adds on top of what is already held
+    // (such as the buffer `println!` allocated for stdout).
     let before = IN_USE.load(Relaxed);
     PEAK.store(before, Relaxed);
     let sequence = eager_range(1_000_000);
     let held = IN_USE.load(Relaxed) - before;
     let peak = PEAK.load(Relaxed) - before;
     println!("eager_range(1000000): {} 个数", sequence.len());
-    println!("  列表占用堆内存 {held} 字节 ({} MiB)", held >> 20);
-    println!("  构建过程中的峰值 {peak} 字节 ({} MiB)", peak >> 20);
+    println!("  列表占用堆内存 {held} 字节 ({:.1} MiB)", mib(held));
+    println!("  构建过程中的峰值 {peak} 字节 ({:.1} MiB)", mib(peak));
+}
+
+/// Bytes as mebibytes (1 MiB = 1024 × 1024 bytes).
+fn mib(bytes: usize) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
 }
 // ANCHOR_END: main

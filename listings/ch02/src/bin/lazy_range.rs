@@ -76,16 +76,36 @@ fn peak_heap<T>(work: impl FnOnce() -> T) -> (T, usize) {
 
 // ANCHOR: main
 fn main() {
+    // ANCHOR: next
     let mut numbers = lazy_range(5);
     println!("创建之后: index = {}，还没有算出任何数", numbers.index);
     println!("next() -> {:?}", numbers.next());
     println!("next() -> {:?}", numbers.next());
     println!("剩下的: {:?}", numbers.collect::<Vec<_>>());
+    // ANCHOR_END: next
 
+    // ANCHOR: adapter
+    // `map` only wraps the iterator: the closure runs when someone asks the
+    // wrapper for its next item, one item at a time.
+    let tens = lazy_range(3).map(|x| {
+        println!("  map 处理 {x}");
+        x * 10
+    });
+    println!("map 已创建，闭包还没有运行");
+    for ten in tens {
+        println!("for 得到 {ten}");
+    }
+    // ANCHOR_END: adapter
+
+    // ANCHOR: memory
+    // The whole state of the iterator is its two fields, kept wherever the
+    // value itself lives: here, on the stack.
+    println!("LazyRange 的大小: {} 字节", size_of::<LazyRange>());
     let (sum, peak) = peak_heap(|| lazy_range(1_000_000).sum::<u64>());
     println!("lazy_range(1000000) 求和 {sum}，堆内存峰值 {peak} 字节");
     let (sum, peak) =
         peak_heap(|| eager_range(1_000_000).into_iter().sum::<u64>());
     println!("eager_range(1000000) 求和 {sum}，堆内存峰值 {peak} 字节");
+    // ANCHOR_END: memory
 }
 // ANCHOR_END: main

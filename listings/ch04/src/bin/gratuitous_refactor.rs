@@ -2,12 +2,14 @@
 //! with `UnboundLocalError`, written so that it works.
 
 // ANCHOR: refactor
+/// The integers from 0 to `up_to`, exclusive, produced by a helper.
 fn lazy_range(up_to: u64) -> impl Iterator<Item = u64> {
     let mut index = 0;
-    // `move` gives the closure its own `index`; without it the closure would
-    // borrow a local of `lazy_range` that dies when the function returns,
-    // and the compiler refuses (error E0373).
-    let gratuitous_refactor = std::iter::from_fn(move || {
+    // Python's nested generator function becomes a closure. `move` gives it
+    // its own copies of `index` and `up_to`: without it the closure would
+    // borrow two locals of `lazy_range`, which are gone once the function
+    // returns, and the compiler refuses (error E0373).
+    let gratuitous_refactor = move || {
         if index < up_to {
             let value = index;
             index += 1;
@@ -15,9 +17,10 @@ fn lazy_range(up_to: u64) -> impl Iterator<Item = u64> {
         } else {
             None
         }
-    });
-    // `yield from gratuitous_refactor()`: hand the inner iterator over whole.
-    gratuitous_refactor
+    };
+    // `yield from gratuitous_refactor()`: every value the helper produces
+    // goes straight to our caller, so we hand the caller the helper itself.
+    std::iter::from_fn(gratuitous_refactor)
 }
 // ANCHOR_END: refactor
 

@@ -2,7 +2,8 @@
 //! Rust counterpart, `.await`, which delegates in the same three ways:
 //! values out, sent values in, and the return value back up.
 //!
-//! The generator driver is the one from listing 3-1.
+//! The generator driver is the one from listing 3-1, without its `send`
+//! and `Iterator` conveniences.
 
 use std::cell::RefCell;
 use std::pin::Pin;
@@ -113,24 +114,33 @@ async fn bottom(co: &Gen) -> i64 {
 }
 
 async fn middle(co: &Gen) -> i64 {
+    // `yield from bottom()`. While `bottom` is paused, every poll of `middle`
+    // polls `bottom` and passes its `Pending` straight up; the yielded and
+    // the sent values travel through `co`'s slot, past this frame. When
+    // `bottom` returns, its value becomes the value of `.await`.
     bottom(co).await
 }
 
 async fn top(co: &Gen) -> i64 {
     middle(co).await
 }
+// ANCHOR_END: chain
 
+// ANCHOR: main
 fn main() {
     // Get the generator.
     let mut generator = Generator::new(|co: Gen| async move { top(&co).await });
+    // `next(gen)`: runs top → middle → bottom until bottom's yield.
     let State::Yielded(value) = generator.resume(None) else {
         unreachable!("bottom yields before it returns");
     };
     println!("{value}"); // Prints '42'.
+    // `gen.send(value * 2)`; `State::Complete` is Python's `StopIteration`,
+    // carrying the value `top` returned.
     let value = match generator.resume(Some(value * 2)) {
         State::Complete(value) => value,
         State::Yielded(_) => unreachable!("bottom yields only once"),
     };
     println!("{value}"); // Prints '84'.
 }
-// ANCHOR_END: chain
+// ANCHOR_END: main
