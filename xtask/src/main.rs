@@ -5,6 +5,7 @@
 
 mod book;
 mod cmd;
+mod code_blocks;
 mod copyout;
 mod links;
 mod lint;

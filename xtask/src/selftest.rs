@@ -5,7 +5,9 @@
 //! fails with a message naming the file at fault.
 
 use crate::report::Report;
-use crate::{Result, book, copyout, links, lint, outputs, sources};
+use crate::{
+    Result, book, code_blocks, copyout, links, lint, outputs, sources,
+};
 use std::fs;
 use std::path::Path;
 
@@ -108,6 +110,30 @@ fn faults() -> Vec<Fault> {
             },
             check: |root| messages(sources::check(root)),
             names: &[CH03_PAGE, "ANCHOR: nope"],
+        },
+        Fault {
+            what: "a compile_fail block that compiles",
+            apply: |root| {
+                append(
+                    root,
+                    CH03_PAGE,
+                    "```rust,compile_fail\nfn main() {}\n```",
+                )
+            },
+            check: |root| messages(code_blocks::check(root)),
+            names: &[CH03_PAGE, "compile_fail block that compiles"],
+        },
+        Fault {
+            what: "an inline Rust block that does not compile",
+            apply: |root| {
+                append(
+                    root,
+                    CH03_PAGE,
+                    "```rust\nfn main() { let x: u8 = \"no\"; }\n```",
+                )
+            },
+            check: |root| messages(code_blocks::check(root)),
+            names: &[CH03_PAGE, "does not compile"],
         },
         Fault {
             what: "a broken internal link",

@@ -4,7 +4,8 @@
 
 use crate::report::Report;
 use crate::{
-    Result, book, cmd, copyout, links, lint, outputs, selftest, sources,
+    Result, book, cmd, code_blocks, copyout, links, lint, outputs, selftest,
+    sources,
 };
 use std::path::Path;
 
@@ -19,6 +20,7 @@ pub fn run(root: &Path) -> Result {
     report.record("unit tests", cmd::run(&mut unit_tests));
     report.merge(outputs::check(root, &[]));
     report.record("book sources", sources::check(root));
+    report.record("inline code blocks", code_blocks::check(root));
     report.record("book build", book::build(root));
     report.record("book links", links::check(&root.join("book")));
     report.merge(copyout::check(root, &[]));

@@ -1,0 +1,162 @@
+//! Checks the Rust code written directly in chapters (listings are checked
+//! by running them):
+//!
+//! * a ```` ```rust,compile_fail ```` block must fail to compile, with the
+//!   error code it names (```` compile_fail,E0373 ````) if it names one:
+//!   it shows readers an error, so that error must be real;
+//! * any other inline ```` ```rust ```` block gets a Run button, so it must
+//!   compile as a std-only program. Fragments that are not meant to compile
+//!   are marked `ignore`; code using other crates belongs in a listing.
+//!
+//! Blocks pulled in with `{{#include}}` / `{{#rustdoc_include}}` are the
+//! listings themselves and are skipped here.
+
+use crate::Result;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+struct Block {
+    line: usize,
+    info: String,
+    code: String,
+}
+
+/// The fenced ```` ```rust ```` blocks of a Markdown text.
+fn rust_blocks(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut open: Option<Block> = None;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        match &mut open {
+            None => {
+                if let Some(info) = trimmed.strip_prefix("```")
+                    && (info == "rust" || info.starts_with("rust,"))
+                {
+                    open = Some(Block {
+                        line: i + 1,
+                        info: info.to_string(),
+                        code: String::new(),
+                    });
+                }
+            }
+            Some(block) => {
+                if trimmed.starts_with("```") {
+                    blocks.extend(open.take());
+                } else {
+                    // mdBook's hidden lines (`# code`) are part of the program.
+                    let code = match trimmed {
+                        "#" => "",
+                        _ => trimmed.strip_prefix("# ").unwrap_or(line),
+                    };
+                    block.code.push_str(code);
+                    block.code.push('\n');
+                }
+            }
+        }
+    }
+    blocks
+}
+
+/// Compiles `code` as a 2024-edition binary (type and borrow checking only);
+/// returns whether it compiled and the compiler's messages.
+fn compile(code: &str, dir: &Path, name: &str) -> Result<(bool, String)> {
+    let file = dir.join(format!("{name}.rs"));
+    fs::write(&file, code)?;
+    let out = Command::new("rustc")
+        .args(["--edition", "2024", "--crate-type", "bin"])
+        .args(["--emit", "metadata", "--crate-name", "block", "-o"])
+        .arg(dir.join(format!("{name}.rmeta")))
+        .arg(&file)
+        .output()
+        .map_err(|e| format!("cannot run rustc: {e}"))?;
+    Ok((
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
+/// Checks every chapter under `root/src`.
+pub fn check(root: &Path) -> Result {
+    let dir = std::env::temp_dir()
+        .join(format!("async-book-code-blocks-{}", std::process::id()));
+    fs::create_dir_all(&dir)?;
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    let mut chapters: Vec<_> = fs::read_dir(root.join("src"))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    chapters.sort();
+    for chapter in chapters {
+        let text = fs::read_to_string(&chapter)?;
+        let shown = chapter.strip_prefix(root).unwrap_or(&chapter).display();
+        for block in rust_blocks(&text) {
+            let flags: Vec<&str> = block.info.split(',').collect();
+            if block.code.contains("{{#") || flags.contains(&"ignore") {
+                continue;
+            }
+            checked += 1;
+            let name = format!("block{checked}");
+            let (compiled, messages) = compile(&block.code, &dir, &name)?;
+            let at = format!("{shown}:{}", block.line);
+            if flags.contains(&"compile_fail") {
+                let code = flags.iter().find(|f| f.starts_with('E'));
+                if compiled {
+                    problems.push(format!(
+                        "{at}: a compile_fail block that compiles"
+                    ));
+                } else if let Some(code) = code
+                    && !messages.contains(&format!("error[{code}]"))
+                {
+                    problems.push(format!(
+                        "{at}: fails to compile, but not with {code}:\n{}",
+                        first_error(&messages)
+                    ));
+                }
+            } else if !compiled {
+                problems.push(format!(
+                    "{at}: does not compile as a std-only program (move it \
+                     into a listing, or mark it `ignore` if it is a \
+                     fragment):\n{}",
+                    first_error(&messages)
+                ));
+            }
+        }
+    }
+    let _ = fs::remove_dir_all(&dir);
+    if problems.is_empty() {
+        println!("    compiled {checked} inline Rust block(s)");
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
+    }
+}
+
+fn first_error(messages: &str) -> String {
+    messages
+        .lines()
+        .filter(|l| l.starts_with("error"))
+        .take(3)
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_rust_blocks_with_hidden_lines() {
+        let text = "```rust,compile_fail,E0373\n# fn main() {\nlet x;\n#\n\
+                    # }\n```\n```python\nx\n```\n```rust\nfn main(){}\n```\n";
+        let blocks = rust_blocks(text);
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].line, 1);
+        assert_eq!(blocks[0].info, "rust,compile_fail,E0373");
+        assert_eq!(blocks[0].code, "fn main() {\nlet x;\n\n}\n");
+        assert_eq!(blocks[1].line, 10);
+    }
+}
