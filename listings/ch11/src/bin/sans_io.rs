@@ -24,7 +24,11 @@ enum ParseError {
     /// The announced length is larger than `MAX_LEN`.
     TooLong { offset: usize },
     /// The payload must be followed by `,`.
-    MissingComma { offset: usize, len: usize, found: u8 },
+    MissingComma {
+        offset: usize,
+        len: usize,
+        found: u8,
+    },
     /// This book's messages are text.
     NotUtf8 { offset: usize },
     /// The stream ended in the middle of a message.
@@ -355,8 +359,7 @@ mod tests {
             .build()
             .unwrap();
         let mut tokio = Vec::new();
-        let result =
-            runtime.block_on(drive_tokio(INPUT, |m| tokio.push(m)));
+        let result = runtime.block_on(drive_tokio(INPUT, |m| tokio.push(m)));
         let tokio_error = result.unwrap_err().to_string();
 
         assert_eq!(blocking, ["hello", "sans-I/O", "", "你好"]);
