@@ -43,7 +43,7 @@ impl Launch {
         }
     }
 
-    fn from(mut self, n: u32) -> Self {
+    fn count_from(mut self, n: u32) -> Self {
         self.from = n;
         self
     }
@@ -81,7 +81,9 @@ async fn main() {
     Pause(Duration::from_millis(200)).await;
     println!("Pause 用时 {:.1?}", start.elapsed());
 
-    let launch = Launch::new("A").from(3).tick(Duration::from_millis(100));
+    let launch = Launch::new("A")
+        .count_from(3)
+        .tick(Duration::from_millis(100));
     // Nothing has run yet: `launch` is only a description.
     let took = launch.await;
     println!("A lift-off! 倒计时用时 {took:.1?}");
