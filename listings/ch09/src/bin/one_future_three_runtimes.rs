@@ -3,7 +3,7 @@
 //! `countdown` uses no runtime's API: its only leaf future, `Timer`, gets
 //! its wake-up from a plain thread. So tokio can run it,
 //! `futures_lite::future::block_on` can run it, and so can `block_on`
-//! below, forty-odd lines of std. `async`/`.await` is the interface; the
+//! below, under thirty lines of std. `async`/`.await` is the interface; the
 //! executor is a choice.
 
 use std::pin::{Pin, pin};
