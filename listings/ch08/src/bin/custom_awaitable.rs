@@ -1,0 +1,91 @@
+//! Listing 8-1: awaitable types of our own.
+//!
+//! Python makes an object awaitable with `__await__`; Rust with
+//! `IntoFuture`: `x.await` first calls `x.into_future()`, then polls what
+//! that returns. `Pause` hands out tokio's `Sleep`; `Launch` is a builder
+//! that becomes an `async` block when it is awaited.
+
+use std::future::IntoFuture;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+// ANCHOR: pause
+/// "Wait this long", as a plain value. It does nothing until awaited.
+struct Pause(Duration);
+
+impl IntoFuture for Pause {
+    type Output = ();
+    // Like an `__await__` that returns another object's iterator: the work
+    // is done by a future that already exists, tokio's `Sleep`.
+    type IntoFuture = tokio::time::Sleep;
+
+    fn into_future(self) -> Self::IntoFuture {
+        tokio::time::sleep(self.0)
+    }
+}
+// ANCHOR_END: pause
+
+// ANCHOR: launch
+/// A countdown described as data: set it up with the builder methods,
+/// then `.await` it to run it.
+struct Launch {
+    label: &'static str,
+    from: u32,
+    tick: Duration,
+}
+
+impl Launch {
+    fn new(label: &'static str) -> Self {
+        Launch {
+            label,
+            from: 3,
+            tick: Duration::from_secs(1),
+        }
+    }
+
+    fn count_from(mut self, n: u32) -> Self {
+        self.from = n;
+        self
+    }
+
+    fn tick(mut self, tick: Duration) -> Self {
+        self.tick = tick;
+        self
+    }
+}
+
+impl IntoFuture for Launch {
+    /// How long the countdown took.
+    type Output = Duration;
+    // An `async` block's type has no name, so it is boxed to be named
+    // here; `Send` lets the future move to another thread of a runtime.
+    type IntoFuture = Pin<Box<dyn Future<Output = Duration> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let start = Instant::now();
+            for n in (1..=self.from).rev() {
+                println!("T-minus {n} ({})", self.label);
+                Pause(self.tick).await;
+            }
+            start.elapsed()
+        })
+    }
+}
+// ANCHOR_END: launch
+
+// ANCHOR: main
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let start = Instant::now();
+    Pause(Duration::from_millis(200)).await;
+    println!("Pause 用时 {:.1?}", start.elapsed());
+
+    let launch = Launch::new("A")
+        .count_from(3)
+        .tick(Duration::from_millis(100));
+    // Nothing has run yet: `launch` is only a description.
+    let took = launch.await;
+    println!("A lift-off! 倒计时用时 {took:.1?}");
+}
+// ANCHOR_END: main
