@@ -31,6 +31,8 @@ const CH03_BIN: &str = "listings/ch03/src/bin/jumping_range.rs";
 const CH03_OUT: &str = "listings/ch03/output/jumping_range.txt";
 const CH03_MANIFEST: &str = "listings/ch03/Cargo.toml";
 const CH03_PAGE: &str = "src/ch03-send.md";
+const CH10_BIN: &str = "listings/ch10/src/bin/sleeping_loop.rs";
+const CH10_OUT: &str = "listings/ch10/output/sleeping_loop.txt";
 
 fn faults() -> Vec<Fault> {
     vec![
@@ -86,6 +88,18 @@ fn faults() -> Vec<Fault> {
             },
             check: |root| with_timeout("3", || ch03_listing(root)),
             names: &[CH03_BIN, "killed"],
+        },
+        Fault {
+            what: "a timed listing made 50% slower",
+            apply: |root| scale_ch10_sleeps(root, "* 3 / 2"),
+            check: ch10_listing,
+            names: &[CH10_OUT, "above the band's maximum"],
+        },
+        Fault {
+            what: "a timed listing made to finish early",
+            apply: |root| scale_ch10_sleeps(root, "* 4 / 5"),
+            check: ch10_listing,
+            names: &[CH10_OUT, "earlier than the ideal time"],
         },
         Fault {
             what: "an {{#include}} of a missing file",
@@ -218,6 +232,10 @@ fn ch03_listing(root: &Path) -> Vec<String> {
     outputs::check(root, &["ch03".to_string()]).failure_messages()
 }
 
+fn ch10_listing(root: &Path) -> Vec<String> {
+    outputs::check(root, &["ch10".to_string()]).failure_messages()
+}
+
 fn built_links(root: &Path) -> Vec<String> {
     let mut report = Report::default();
     report.record("book build", book::build(root));
@@ -273,6 +291,14 @@ fn at_start_of_main(root: &Path, statement: &str) -> Result {
             "fn main() {\n",
             &format!("fn main() {{\n    {statement}\n"),
         )
+    })
+}
+
+/// Makes every `sleep()` of listing 10-1 last `factor` times its length.
+fn scale_ch10_sleeps(root: &Path, factor: &str) -> Result {
+    edit(root, CH10_BIN, |t| {
+        let sleep = "Duration::from_secs(seconds)";
+        replace_once(t, sleep, &format!("{sleep} {factor}"))
     })
 }
 
