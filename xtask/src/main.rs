@@ -3,6 +3,7 @@
 //! Every command it runs is echoed first (`$ ...`), so a failure can be
 //! reproduced by copying the line. See README.md for the commands.
 
+mod bench;
 mod book;
 mod cmd;
 mod copyout;
@@ -31,6 +32,8 @@ commands:
   listings [chNN..]  run the listings and compare their output
   copy-out [chNN..]  build each listing copied alone outside the workspace
   lock               refresh each listing's own Cargo.lock
+  bench              run the ch12 benchmarks (release) and rewrite
+                     src/generated/ch12-figures.md
   install-tools      install the pinned mdBook tools into the tool cache
 ";
 
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Some("listings") => outputs::run_selected(&root, rest),
         Some("copy-out") => copyout::run_selected(&root, rest),
         Some("lock") => copyout::lock(&root),
+        Some("bench") if rest.is_empty() => bench::run(&root),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

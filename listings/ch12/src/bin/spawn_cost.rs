@@ -24,6 +24,9 @@ const QUICK: [usize; 2] = [1_000, 5_000];
 const FULL_CAP: usize = 10_000;
 const QUICK_CAP: usize = 1_000;
 
+/// Each figure is the median of this many runs.
+const RUNS: usize = 3;
+
 /// What one case measured.
 struct Measured {
     elapsed: Duration,
@@ -130,6 +133,21 @@ fn thread_cap(wanted: usize) -> (usize, Vec<String>) {
     (cap, limits)
 }
 
+/// Runs one case `RUNS` times, each in a fresh copy of this program, and
+/// keeps the median time and the median memory growth, so one run slowed
+/// down by another process does not decide the figure.
+fn measure(kind: &str, n: usize) -> Measured {
+    let mut runs: Vec<Measured> =
+        (0..RUNS).map(|_| in_child(kind, n)).collect();
+    runs.sort_by_key(|m| m.elapsed);
+    let elapsed = runs[RUNS / 2].elapsed;
+    runs.sort_by_key(|m| m.rss_growth);
+    Measured {
+        elapsed,
+        rss_growth: runs[RUNS / 2].rss_growth,
+    }
+}
+
 /// Runs one case in a fresh copy of this program and reads its answer.
 fn in_child(kind: &str, n: usize) -> Measured {
     let exe = std::env::current_exe().expect("cannot find this program");
@@ -175,6 +193,7 @@ fn main() {
         }
     );
     println!("(they wait at two barriers: all started, then released)");
+    println!("each figure is the median of {RUNS} runs");
     println!("OS threads: at most {cap} at once");
     if !args.contains(&"--quick") {
         println!("(limits here: {})", limits.join(", "));
@@ -193,9 +212,9 @@ fn main() {
     );
     let mut first = None;
     for n in sizes {
-        let task = in_child("tasks", n);
+        let task = measure("tasks", n);
         let threads_n = n.min(cap);
-        let thread = in_child("threads", threads_n);
+        let thread = measure("threads", threads_n);
         let label = if threads_n < n {
             format!("{threads_n} (cap)")
         } else {

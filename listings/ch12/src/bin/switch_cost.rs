@@ -14,12 +14,12 @@ use tokio::runtime::{Builder, Runtime};
 
 /// Round trips per measurement: (tokio tasks, OS threads). Threads are
 /// thousands of times slower, so they get fewer rounds for the same time.
-const FULL: (u32, u32) = (1_000_000, 20_000);
+const FULL: (u32, u32) = (1_000_000, 10_000);
 const QUICK: (u32, u32) = (20_000, 2_000);
 
 /// Each row is the median of this many measurements, so one unlucky run
 /// (another process taking the CPU) does not decide the figure.
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 // ANCHOR: tasks
 /// Two tasks hand a number back and forth through tokio channels.
