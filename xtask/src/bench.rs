@@ -409,6 +409,9 @@ fn render(
         "<!-- 此文件由 `cargo xtask bench` 写出（xtask/src/bench.rs），\
          请勿手改：重新测量即重新写出。 -->\n\n",
     );
+    page.push_str("<!-- ANCHOR: summary -->\n");
+    page.push_str(&summary(switch, spawn, sleep, measured_for));
+    page.push_str("<!-- ANCHOR_END: summary -->\n\n<!-- ANCHOR: details -->\n");
     page.push_str(&format!(
         "> 测量环境：{}，{} 个 CPU，{}；{}，tokio {}。\
          测量于 {}，三个程序共运行 {:.1} 秒。\n\n",
@@ -505,7 +508,47 @@ fn render(
             ("tokio", sleep.medians[1] * 1e6),
         ],
     ));
+    page.push_str("<!-- ANCHOR_END: details -->\n");
     page
+}
+
+/// The key figures as a list, with the ratios the charts show.
+fn summary(
+    switch: &Switch,
+    spawn: &Spawn,
+    sleep: &Sleep,
+    measured_for: std::time::Duration,
+) -> String {
+    let cell =
+        |rows: &[Vec<String>], row: usize, col: usize| rows[row][col].clone();
+    let sw = &switch.rows;
+    let sp = &spawn.rows;
+    let sl = &sleep.rows;
+    format!(
+        "- **切换**：两个 tokio 任务经 `mpsc` 来回传递，每次切换 {}\
+         （只用 `yield_now` 互相让出：{}）；两个 OS 线程在同一个 CPU 上 \
+         {}，是任务的 {} 倍；各占一个 CPU 时 {}，是 {} 倍。\n\
+         - **启动并结束**：平均每个 tokio 任务 {}，每个 OS 线程 {}（{} 倍）。\n\
+         - **内存**：每个 tokio 任务让常驻内存（RSS）增长 {}，每个 OS 线程 \
+         {}（{} 倍）。\n\
+         - **睡眠晚醒的中位数**：手写的 SleepingLoop {}，tokio 的计时器 {}。\n\
+         - 三个程序一共运行了 {:.1} 秒（`cargo xtask bench`）。\n",
+        cell(sw, 1, 2),
+        cell(sw, 0, 2),
+        cell(sw, 2, 2),
+        short(switch.ratios[0]),
+        cell(sw, 3, 2),
+        short(switch.ratios[1]),
+        cell(sp, 0, 3),
+        cell(sp, 1, 3),
+        short(spawn.ratios[0]),
+        cell(sp, 0, 5),
+        cell(sp, 1, 5),
+        short(spawn.ratios[1]),
+        cell(sl, 0, 2),
+        cell(sl, 1, 2),
+        measured_for.as_secs_f64()
+    )
 }
 
 #[cfg(test)]
@@ -575,6 +618,8 @@ an OS thread switch costs 10.8x (1 CPU) to 354.7x (2 CPUs) a tokio task
             std::time::Duration::from_secs(1),
         );
         assert_eq!(page.matches("xychart-beta").count(), 2);
+        assert!(page.contains("<!-- ANCHOR_END: summary -->"));
+        assert!(page.contains("每个 OS 线程 9.8KiB"), "{page}");
         assert!(page.contains("| OS 线程 | 1000（上限） |"), "{page}");
     }
 
