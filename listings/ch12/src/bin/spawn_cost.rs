@@ -130,7 +130,7 @@ fn thread_cap(wanted: usize) -> (usize, Vec<String>) {
             cap = cap.min(limit / per_thread / 4);
         }
     }
-    (cap, limits)
+    (cap.max(1), limits)
 }
 
 /// Runs one case `RUNS` times, each in a fresh copy of this program, and
@@ -179,23 +179,23 @@ fn main() {
         ["--quick"] => (QUICK, QUICK_CAP),
         ["--threads", n] | ["--quick", "--threads", n] => {
             let sizes = if args[0] == "--quick" { QUICK } else { FULL };
-            (sizes, n.parse().unwrap_or_else(|_| usage()))
+            match n.parse() {
+                Ok(max) if max > 0 => (sizes, max),
+                _ => usage(),
+            }
         }
         _ => usage(),
     };
+    let quick = args.first() == Some(&"--quick");
     let (cap, limits) = thread_cap(wanted_cap);
     println!(
         "spawn_cost{}: start N, keep all N alive at once, finish all",
-        if args.first() == Some(&"--quick") {
-            " --quick"
-        } else {
-            ""
-        }
+        if quick { " --quick" } else { "" }
     );
     println!("(they wait at two barriers: all started, then released)");
     println!("each figure is the median of {RUNS} runs");
     println!("OS threads: at most {cap} at once");
-    if !args.contains(&"--quick") {
+    if !quick {
         println!("(limits here: {})", limits.join(", "));
     }
     if rss().is_none() {
