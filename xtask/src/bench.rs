@@ -28,6 +28,16 @@ pub fn run(root: &Path) -> Result {
         "ch12",
         "--bins",
     ]))?;
+    // Other programs on the machine slow every figure down; say so on the
+    // page, and warn now, when the run can still be repeated later.
+    let load = load_average();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if let Some(load) = load.filter(|&l| l > cores as f64) {
+        println!(
+            "note: load average {load:.1} on {cores} CPUs: other programs are \
+             busy, so the figures will be slower and noisier than usual"
+        );
+    }
     let measuring = Instant::now();
     let bins = target_dir(root).join("release");
     let run = |name: &str| -> Result<String> {
@@ -51,7 +61,8 @@ pub fn run(root: &Path) -> Result {
     let sleep = Sleep::parse(&run("sleep_accuracy")?)?;
     let measured_for = measuring.elapsed();
 
-    let machine = Machine::detect(root);
+    let mut machine = Machine::detect(root);
+    machine.load = load;
     let page = render(&machine, &switch, &spawn, &sleep, measured_for);
     let path = root.join(FIGURES);
     fs::create_dir_all(path.parent().unwrap())?;
@@ -278,6 +289,14 @@ struct Machine {
     rustc: String,
     tokio: String,
     date: String,
+    /// The 1-minute load average when measuring started.
+    load: Option<f64>,
+}
+
+/// The 1-minute load average (Linux: /proc/loadavg).
+fn load_average() -> Option<f64> {
+    let text = fs::read_to_string("/proc/loadavg").ok()?;
+    text.split_whitespace().next()?.parse().ok()
 }
 
 impl Machine {
@@ -312,6 +331,7 @@ impl Machine {
             rustc: output(Command::new("rustc").arg("--version")),
             tokio,
             date: utc_now(),
+            load: None,
         }
     }
 }
@@ -414,14 +434,17 @@ fn render(
     page.push_str("<!-- ANCHOR_END: summary -->\n\n<!-- ANCHOR: details -->\n");
     page.push_str(&format!(
         "> 测量环境：{}，{} 个 CPU，{}；{}，tokio {}。\
-         测量于 {}，三个程序共运行 {:.1} 秒。\n\n",
+         测量于 {}，三个程序共运行 {:.1} 秒{}。\n\n",
         m.cpu,
         m.cores,
         m.os,
         m.rustc,
         m.tokio,
         m.date,
-        measured_for.as_secs_f64()
+        measured_for.as_secs_f64(),
+        m.load.map_or(String::new(), |l| format!(
+            "；开始时系统的 1 分钟平均负载为 {l:.2}"
+        ))
     ));
 
     page.push_str(&format!(
