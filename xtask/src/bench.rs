@@ -34,8 +34,9 @@ pub fn run(root: &Path) -> Result {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if let Some(load) = load.filter(|&l| l > cores as f64) {
         println!(
-            "note: load average {load:.1} on {cores} CPUs: other programs are \
-             busy, so the figures will be slower and noisier than usual"
+            "note: load average {load:.1} on {cores} CPUs: the machine is \
+             busy (a spawn_cost run in the last minute raises it too), so \
+             the figures may be slower and noisier than usual"
         );
     }
     let measuring = Instant::now();
