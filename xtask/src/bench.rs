@@ -4,8 +4,8 @@
 //!
 //! The figures are read from the tables the programs print (the same ones
 //! a reader sees with `cargo run --release --bin <name>`). A table that no
-//! longer looks as expected stops the command with the program and the
-//! line named: the page never shows a figure that was not measured.
+//! longer looks as expected stops the command, naming the program and what
+//! was expected: the page never shows a figure that was not measured.
 
 use crate::outputs::target_dir;
 use crate::{Result, cmd};
