@@ -3,6 +3,7 @@
 //! Every command it runs is echoed first (`$ ...`), so a failure can be
 //! reproduced by copying the line. See README.md for the commands.
 
+mod bench;
 mod book;
 mod cmd;
 mod code_blocks;
@@ -38,6 +39,8 @@ commands:
   lock               refresh each listing's own Cargo.lock
   selftest           inject faults into temporary copies of the repository
                      and check that the tests catch every one
+  bench              run the ch12 benchmarks (release) and rewrite
+                     src/generated/ch12-figures.md
   install-tools      install the pinned mdBook tools into the tool cache
 ";
 
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Some("copy-out") => copyout::run_selected(&root, rest),
         Some("lock") => copyout::lock(&root),
         Some("selftest") => selftest::run(&root),
+        Some("bench") if rest.is_empty() => bench::run(&root),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

@@ -1,0 +1,657 @@
+//! `cargo xtask bench`: runs the benchmarks of listings/ch12 in release
+//! mode and writes their figures, two charts and the machine they ran on to
+//! src/generated/ch12-figures.md, which chapter 12 includes.
+//!
+//! The figures are read from the tables the programs print (the same ones
+//! a reader sees with `cargo run --release --bin <name>`). A table that no
+//! longer looks as expected stops the command, naming the program and what
+//! was expected: the page never shows a figure that was not measured.
+
+use crate::outputs::target_dir;
+use crate::{Result, cmd};
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Instant, SystemTime};
+
+/// The file chapter 12 includes, relative to the repository root.
+pub const FIGURES: &str = "src/generated/ch12-figures.md";
+
+/// `cargo xtask bench`.
+pub fn run(root: &Path) -> Result {
+    let start = Instant::now();
+    cmd::run(cmd::cargo().current_dir(root).args([
+        "build",
+        "--release",
+        "--locked",
+        "--package",
+        "ch12",
+        "--bins",
+    ]))?;
+    // Other programs on the machine slow every figure down; say so on the
+    // page, and warn now, when the run can still be repeated later.
+    let load = load_average();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if let Some(load) = load.filter(|&l| l > cores as f64) {
+        println!(
+            "note: load average {load:.1} on {cores} CPUs: the machine is \
+             busy (a spawn_cost run in the last minute raises it too), so \
+             the figures may be slower and noisier than usual"
+        );
+    }
+    let measuring = Instant::now();
+    let bins = target_dir(root).join("release");
+    let run = |name: &str| -> Result<String> {
+        let mut command = Command::new(bins.join(name));
+        command.current_dir(root.join("listings/ch12"));
+        let out = cmd::capture(&mut command)?;
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        print!("{stdout}");
+        if !out.status.success() {
+            return Err(format!(
+                "{name} failed ({}):\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
+        }
+        Ok(stdout)
+    };
+    let switch = Switch::parse(&run("switch_cost")?)?;
+    let spawn = Spawn::parse(&run("spawn_cost")?)?;
+    let sleep = Sleep::parse(&run("sleep_accuracy")?)?;
+    let measured_for = measuring.elapsed();
+
+    let mut machine = Machine::detect(root);
+    machine.load = load;
+    let page = render(&machine, &switch, &spawn, &sleep, measured_for);
+    let path = root.join(FIGURES);
+    fs::create_dir_all(path.parent().unwrap())?;
+    fs::write(&path, page)?;
+    println!(
+        "wrote {FIGURES} (measuring took {measured_for:.1?}, \
+         {:.1?} in all with the build)",
+        start.elapsed()
+    );
+    Ok(())
+}
+
+/// The cells of each row of the first pipe table in a program's output
+/// (the rows after the `|---|` line).
+fn table(bench: &str, out: &str) -> Result<Vec<Vec<String>>> {
+    let rows: Vec<Vec<String>> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("|-"))
+        .skip(1)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect();
+    if rows.is_empty() {
+        return Err(format!("{bench}: no table in its output").into());
+    }
+    Ok(rows)
+}
+
+/// Checks that a table has the expected row labels and column count.
+fn expect_rows(
+    bench: &str,
+    rows: &[Vec<String>],
+    labels: &[&str],
+    columns: usize,
+) -> Result {
+    let found: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    if found != labels || rows.iter().any(|r| r.len() != columns) {
+        return Err(format!(
+            "{bench}: expected {} rows of {columns} cells labelled {labels:?}, \
+             found {rows:?}",
+            labels.len()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// A cell that holds one quantity, e.g. `70.0ns`, in base units.
+fn value(bench: &str, cell: &str) -> Result<f64> {
+    match expected_output::parse_quantity(cell) {
+        Some((q, "")) => Ok(q.value),
+        _ => Err(format!("{bench}: `{cell}` is not a measured value").into()),
+    }
+}
+
+/// The `<n>x` ratios in the output line that starts with `prefix`.
+fn ratios(bench: &str, out: &str, prefix: &str) -> Result<Vec<f64>> {
+    let line = out
+        .lines()
+        .find(|l| l.starts_with(prefix))
+        .ok_or_else(|| format!("{bench}: no line starting `{prefix}`"))?;
+    Ok(line
+        .split_whitespace()
+        .filter_map(|w| expected_output::parse_quantity(w))
+        .filter(|(q, _)| q.kind == expected_output::Kind::Ratio)
+        .map(|(q, _)| q.value)
+        .collect())
+}
+
+/// The text between `prefix` and `suffix` on the line starting `prefix`.
+fn between(
+    bench: &str,
+    out: &str,
+    prefix: &str,
+    suffix: &str,
+) -> Result<String> {
+    out.lines()
+        .find_map(|l| l.strip_prefix(prefix)?.strip_suffix(suffix))
+        .map(str::to_string)
+        .ok_or_else(|| {
+            format!("{bench}: no line `{prefix}...{suffix}` in its output")
+                .into()
+        })
+}
+
+/// `switch_cost`: rows are (label, round trips, per switch).
+struct Switch {
+    rows: Vec<Vec<String>>,
+    runs: String,
+    /// OS thread switch / tokio task switch: one CPU, two CPUs.
+    ratios: [f64; 2],
+}
+
+impl Switch {
+    const LABELS: [&str; 4] = [
+        "2 tokio tasks, yield_now",
+        "2 tokio tasks, tokio mpsc",
+        "2 OS threads, std mpsc, 1 CPU",
+        "2 OS threads, std mpsc, 2 CPUs",
+    ];
+
+    fn parse(out: &str) -> Result<Self> {
+        let bench = "switch_cost";
+        let rows = table(bench, out)?;
+        expect_rows(bench, &rows, &Self::LABELS, 3)?;
+        for row in &rows {
+            value(bench, &row[2])?;
+        }
+        let runs = between(bench, out, "each row is the median of ", " runs")?;
+        match ratios(bench, out, "an OS thread switch costs")?[..] {
+            [one, two] => Ok(Switch {
+                rows,
+                runs,
+                ratios: [one, two],
+            }),
+            _ => Err(format!("{bench}: expected two ratios").into()),
+        }
+    }
+}
+
+/// `spawn_cost`: rows are (label, N, total, each, RSS growth, each).
+struct Spawn {
+    rows: Vec<Vec<String>>,
+    runs: String,
+    cap_line: String,
+    /// One OS thread / one tokio task: time, memory.
+    ratios: [f64; 2],
+}
+
+impl Spawn {
+    fn parse(out: &str) -> Result<Self> {
+        let bench = "spawn_cost";
+        let rows = table(bench, out)?;
+        let labels = ["tokio task", "OS thread", "tokio task", "OS thread"];
+        expect_rows(bench, &rows, &labels, 6)?;
+        for row in &rows {
+            for cell in &row[2..] {
+                value(bench, cell)?;
+            }
+        }
+        let cap = out
+            .lines()
+            .find_map(|l| l.strip_prefix("OS threads: at most "))
+            .and_then(|l| l.strip_suffix(" at once"))
+            .ok_or("spawn_cost: no `OS threads: at most N at once` line")?;
+        // Only a full run names the limits (a quick run's cap is fixed).
+        let limits = out
+            .lines()
+            .find_map(|l| l.strip_prefix("(limits here: "))
+            .and_then(|l| l.strip_suffix(')'))
+            .map_or(String::new(), |l| format!("（{l}）"));
+        let cap_line = format!(
+            "OS 线程最多同时 {cap} 个：取本机各项限制{limits}\
+             中最紧的一项的四分之一，每个线程占两个内存映射（栈和保护页）。"
+        );
+        let runs =
+            between(bench, out, "each figure is the median of ", " runs")?;
+        match ratios(bench, out, "per unit (first two rows)")?[..] {
+            [time, memory] => Ok(Spawn {
+                rows,
+                runs,
+                cap_line,
+                ratios: [time, memory],
+            }),
+            _ => Err(format!("{bench}: expected two ratios").into()),
+        }
+    }
+}
+
+/// `sleep_accuracy`: rows are (executor, sleeps, median late, max late).
+struct Sleep {
+    rows: Vec<Vec<String>>,
+    /// Tasks, and sleeps per task.
+    plan: (String, String),
+    /// Median lateness in seconds: hand-written loop, tokio.
+    medians: [f64; 2],
+}
+
+impl Sleep {
+    fn parse(out: &str) -> Result<Self> {
+        let bench = "sleep_accuracy";
+        let rows = table(bench, out)?;
+        let labels = [
+            "SleepingLoop (thread::sleep)",
+            "tokio current-thread (its timer)",
+        ];
+        expect_rows(bench, &rows, &labels, 4)?;
+        let medians = [value(bench, &rows[0][2])?, value(bench, &rows[1][2])?];
+        value(bench, &rows[0][3])?;
+        value(bench, &rows[1][3])?;
+        let plan = out
+            .lines()
+            .find(|l| l.starts_with("sleep_accuracy"))
+            .and_then(|l| l.split_once(": "))
+            .and_then(|(_, plan)| plan.strip_suffix(" on one thread"))
+            .ok_or("sleep_accuracy: no `...: N tasks x M sleeps ...` line")?;
+        let words: Vec<&str> = plan.split_whitespace().collect();
+        let plan = match words[..] {
+            [tasks, "tasks", "x", sleeps, "sleeps", "of", "1..5ms"] => {
+                (tasks.to_string(), sleeps.to_string())
+            }
+            _ => {
+                return Err(format!("{bench}: unexpected plan `{plan}`").into());
+            }
+        };
+        Ok(Sleep {
+            rows,
+            plan,
+            medians,
+        })
+    }
+}
+
+/// Where the figures were measured.
+struct Machine {
+    cpu: String,
+    cores: usize,
+    os: String,
+    rustc: String,
+    tokio: String,
+    date: String,
+    /// The 1-minute load average when measuring started.
+    load: Option<f64>,
+}
+
+/// The 1-minute load average (Linux: /proc/loadavg).
+fn load_average() -> Option<f64> {
+    let text = fs::read_to_string("/proc/loadavg").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+impl Machine {
+    fn detect(root: &Path) -> Self {
+        let cpu = fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|info| {
+                info.lines()
+                    .find_map(|l| l.strip_prefix("model name"))
+                    .map(|l| l.trim_start_matches([' ', '\t', ':']).to_string())
+            })
+            .unwrap_or_else(|| "unknown CPU".to_string());
+        let output = |cmd: &mut Command| {
+            cmd.output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+                .unwrap_or_else(|| "unknown".to_string())
+        };
+        let lock = fs::read_to_string(root.join("listings/ch12/Cargo.lock"))
+            .unwrap_or_default();
+        let tokio = lock
+            .split("[[package]]")
+            .find(|p| p.contains("name = \"tokio\""))
+            .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+            .map(|v| v.trim_matches('"').to_string())
+            .unwrap_or_else(|| "unknown".to_string());
+        Machine {
+            cpu,
+            cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
+            os: output(Command::new("uname").arg("-srm")),
+            rustc: output(Command::new("rustc").arg("--version")),
+            tokio,
+            date: utc_now(),
+            load: None,
+        }
+    }
+}
+
+/// The current time as `YYYY-MM-DD HH:MM UTC`.
+fn utc_now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    let minute = secs % 86_400 / 60;
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        minute / 60,
+        minute % 60
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian
+/// (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// A markdown table: header cells, then rows.
+fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
+    let mut text =
+        line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+    text.push_str(&line(&vec!["---".to_string(); header.len()]));
+    for row in rows {
+        text.push_str(&line(row));
+    }
+    text
+}
+
+/// A bar chart; each label carries its value, since mermaid 11.6 draws no
+/// numbers on the bars.
+fn bar_chart(title: &str, unit: &str, bars: &[(&str, f64)]) -> String {
+    let top = bars.iter().map(|b| b.1).fold(0.0, f64::max);
+    // A round axis end a little above the highest bar.
+    let magnitude = 10f64.powf(top.log10().floor());
+    let axis_end = ((top * 1.1 / magnitude).ceil() * magnitude).max(1.0);
+    let labels: Vec<String> = bars
+        .iter()
+        .map(|(label, v)| format!("\"{label} {}\"", short(*v)))
+        .collect();
+    let values: Vec<String> = bars.iter().map(|(_, v)| short(*v)).collect();
+    format!(
+        "```mermaid\n---\nconfig:\n  xyChart:\n    height: 320\n---\n\
+         xychart-beta\n    title \"{title}\"\n    \
+         x-axis [{}]\n    y-axis \"{unit}\" 0 --> {axis_end}\n    \
+         bar [{}]\n```\n",
+        labels.join(", "),
+        values.join(", ")
+    )
+}
+
+/// A number with at most one decimal, without a trailing `.0`.
+fn short(v: f64) -> String {
+    let text = format!("{v:.1}");
+    text.strip_suffix(".0").unwrap_or(&text).to_string()
+}
+
+/// Replaces the English row labels of a table with Chinese ones.
+fn relabel(rows: &[Vec<String>], labels: &[&str]) -> Vec<Vec<String>> {
+    rows.iter()
+        .zip(labels)
+        .map(|(row, label)| {
+            let mut row = row.clone();
+            row[0] = label.to_string();
+            row
+        })
+        .collect()
+}
+
+fn render(
+    m: &Machine,
+    switch: &Switch,
+    spawn: &Spawn,
+    sleep: &Sleep,
+    measured_for: std::time::Duration,
+) -> String {
+    let mut page = String::new();
+    page.push_str(
+        "<!-- 此文件由 `cargo xtask bench` 写出（xtask/src/bench.rs），\
+         请勿手改：重新测量即重新写出。 -->\n\n",
+    );
+    page.push_str("<!-- ANCHOR: summary -->\n");
+    page.push_str(&summary(switch, spawn, sleep, measured_for));
+    page.push_str("<!-- ANCHOR_END: summary -->\n\n<!-- ANCHOR: details -->\n");
+    page.push_str(&format!(
+        "> 测量环境：{}，{} 个 CPU，{}；{}，tokio {}。\
+         测量于 {}，三个程序共运行 {:.1} 秒{}。\n\n",
+        m.cpu,
+        m.cores,
+        m.os,
+        m.rustc,
+        m.tokio,
+        m.date,
+        measured_for.as_secs_f64(),
+        m.load.map_or(String::new(), |l| format!(
+            "；开始时系统的 1 分钟平均负载为 {l:.2}"
+        ))
+    ));
+
+    page.push_str(&format!(
+        "**切换一次的代价**（`switch_cost`，每行取 {} 次测量的中位数）\n\n",
+        switch.runs
+    ));
+    page.push_str(&markdown_table(
+        &["谁和谁来回传递", "来回次数", "每次切换"],
+        &relabel(
+            &switch.rows,
+            &[
+                "两个 tokio 任务，`yield_now`",
+                "两个 tokio 任务，tokio `mpsc`",
+                "两个 OS 线程，std `mpsc`，同一个 CPU",
+                "两个 OS 线程，std `mpsc`，各占一个 CPU",
+            ],
+        ),
+    ));
+
+    page.push_str(&format!(
+        "\n**启动、同时存活、再结束 N 个**（`spawn_cost`，每种情况在新进程里\
+         测 {} 次取中位数；内存是全部存活时 `VmRSS` 的增长）\n\n",
+        spawn.runs
+    ));
+    let spawn_rows: Vec<Vec<String>> = spawn
+        .rows
+        .iter()
+        .map(|row| {
+            let mut row = row.clone();
+            row[0] = match row[0].as_str() {
+                "tokio task" => "tokio 任务".to_string(),
+                _ => "OS 线程".to_string(),
+            };
+            row[1] = row[1].replace(" (cap)", "（上限）");
+            row
+        })
+        .collect();
+    page.push_str(&markdown_table(
+        &[
+            "类型",
+            "N",
+            "启动到全部结束",
+            "平均每个",
+            "RSS 增长",
+            "平均每个",
+        ],
+        &spawn_rows,
+    ));
+    page.push_str(&format!("\n{}\n\n", spawn.cap_line));
+
+    page.push_str(&format!(
+        "**睡眠醒来晚了多少**（`sleep_accuracy`，{} 个任务各睡 {} 次，\
+         每次 1–5 ms）\n\n",
+        sleep.plan.0, sleep.plan.1
+    ));
+    page.push_str(&markdown_table(
+        &["执行器", "睡眠次数", "晚醒（中位数）", "晚醒（最大）"],
+        &relabel(
+            &sleep.rows,
+            &[
+                "手写的 SleepingLoop（`thread::sleep`）",
+                "tokio 单线程运行时（它的计时器）",
+            ],
+        ),
+    ));
+
+    page.push_str("\n一个 OS 线程的代价是一个 tokio 任务的多少倍：\n\n");
+    page.push_str(&bar_chart(
+        "OS 线程 ÷ tokio 任务",
+        "倍",
+        &[
+            ("切换·同一 CPU", switch.ratios[0]),
+            ("切换·两个 CPU", switch.ratios[1]),
+            ("启动+结束", spawn.ratios[0]),
+            ("内存", spawn.ratios[1]),
+        ],
+    ));
+    page.push_str("\n两个执行器的晚醒中位数（微秒）：\n\n");
+    page.push_str(&bar_chart(
+        "睡眠晚醒的中位数",
+        "微秒",
+        &[
+            ("SleepingLoop", sleep.medians[0] * 1e6),
+            ("tokio", sleep.medians[1] * 1e6),
+        ],
+    ));
+    page.push_str("<!-- ANCHOR_END: details -->\n");
+    page
+}
+
+/// The key figures as a list, with the ratios the charts show.
+fn summary(
+    switch: &Switch,
+    spawn: &Spawn,
+    sleep: &Sleep,
+    measured_for: std::time::Duration,
+) -> String {
+    let cell =
+        |rows: &[Vec<String>], row: usize, col: usize| rows[row][col].clone();
+    let sw = &switch.rows;
+    let sp = &spawn.rows;
+    let sl = &sleep.rows;
+    format!(
+        "- **切换**：两个 tokio 任务经 `mpsc` 来回传递，每次切换 {}\
+         （只用 `yield_now` 互相让出：{}）；两个 OS 线程在同一个 CPU 上 \
+         {}，是任务的 {} 倍；各占一个 CPU 时 {}，是 {} 倍。\n\
+         - **启动并结束**：平均每个 tokio 任务 {}，每个 OS 线程 {}（{} 倍）。\n\
+         - **内存**：每个 tokio 任务让常驻内存（RSS）增长 {}，每个 OS 线程 \
+         {}（{} 倍）。\n\
+         - **睡眠晚醒的中位数**：手写的 SleepingLoop {}，tokio 的计时器 {}。\n\
+         - 三个程序一共运行了 {:.1} 秒（`cargo xtask bench`）。\n",
+        cell(sw, 1, 2),
+        cell(sw, 0, 2),
+        cell(sw, 2, 2),
+        short(switch.ratios[0]),
+        cell(sw, 3, 2),
+        short(switch.ratios[1]),
+        cell(sp, 0, 3),
+        cell(sp, 1, 3),
+        short(spawn.ratios[0]),
+        cell(sp, 0, 5),
+        cell(sp, 1, 5),
+        short(spawn.ratios[1]),
+        cell(sl, 0, 2),
+        cell(sl, 1, 2),
+        measured_for.as_secs_f64()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_gregorian() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(59), (1970, 3, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(20_417), (2025, 11, 25));
+    }
+
+    const SWITCH: &str = "\
+each row is the median of 5 runs
+| ping-pong between | round trips | per switch |
+|---|---|---|
+| 2 tokio tasks, yield_now | 1000 | 70.0ns |
+| 2 tokio tasks, tokio mpsc | 1000 | 119.0ns |
+| 2 OS threads, std mpsc, 1 CPU | 20 | 1.3µs |
+| 2 OS threads, std mpsc, 2 CPUs | 20 | 42.2µs |
+
+an OS thread switch costs 10.8x (1 CPU) to 354.7x (2 CPUs) a tokio task
+";
+
+    #[test]
+    fn switch_figures_are_read_from_the_table() {
+        let s = Switch::parse(SWITCH).unwrap();
+        assert_eq!(s.ratios, [10.8, 354.7]);
+        assert_eq!(s.rows[3][2], "42.2µs");
+    }
+
+    #[test]
+    fn a_changed_table_is_an_error_not_a_wrong_figure() {
+        let renamed = SWITCH.replace("1 CPU |", "one CPU |");
+        let err = Switch::parse(&renamed).err().unwrap().to_string();
+        assert!(err.contains("switch_cost: expected 4 rows"), "{err}");
+        let broken = SWITCH.replace("70.0ns", "fast");
+        let err = Switch::parse(&broken).err().unwrap().to_string();
+        assert!(err.contains("`fast` is not a measured value"), "{err}");
+    }
+
+    /// The committed quick-run outputs, as the book shows them: the tables
+    /// there must stay readable by this module.
+    fn quick_output(bin: &str) -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("../listings/ch12/output/{bin}.txt"));
+        let text = fs::read_to_string(&path).unwrap();
+        let stdout: Vec<&str> = text.lines().skip(1).collect();
+        expected_output::strip_bands(&stdout.join("\n"))
+    }
+
+    #[test]
+    fn the_programs_tables_are_readable() {
+        let switch = Switch::parse(&quick_output("switch_cost")).unwrap();
+        let spawn = Spawn::parse(&quick_output("spawn_cost")).unwrap();
+        let sleep = Sleep::parse(&quick_output("sleep_accuracy")).unwrap();
+        assert!(switch.ratios.iter().all(|&r| r > 0.0));
+        assert!(spawn.cap_line.contains("最多同时 1000 个"));
+        assert_eq!(sleep.plan, ("4".to_string(), "10".to_string()));
+        let page = render(
+            &Machine::detect(Path::new(env!("CARGO_MANIFEST_DIR"))),
+            &switch,
+            &spawn,
+            &sleep,
+            std::time::Duration::from_secs(1),
+        );
+        assert_eq!(page.matches("xychart-beta").count(), 2);
+        assert!(page.contains("<!-- ANCHOR_END: summary -->"));
+        assert!(page.contains("每个 OS 线程 9.8KiB"), "{page}");
+        assert!(page.contains("| OS 线程 | 1000（上限） |"), "{page}");
+    }
+
+    #[test]
+    fn charts_label_each_bar_with_its_value() {
+        let chart = bar_chart("t", "倍", &[("a", 10.84), ("b", 354.0)]);
+        assert!(chart.contains("x-axis [\"a 10.8\", \"b 354\"]"), "{chart}");
+        assert!(chart.contains("y-axis \"倍\" 0 --> 400"), "{chart}");
+        assert!(chart.contains("bar [10.8, 354]"), "{chart}");
+    }
+}
