@@ -11,7 +11,7 @@
 //! Blocks pulled in with `{{#include}}` / `{{#rustdoc_include}}` are the
 //! listings themselves and are skipped here.
 
-use crate::Result;
+use crate::{Result, walk};
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -83,13 +83,7 @@ pub fn check(root: &Path) -> Result {
     fs::create_dir_all(&dir)?;
     let mut problems = Vec::new();
     let mut checked = 0;
-    let mut chapters: Vec<_> = fs::read_dir(root.join("src"))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    chapters.sort();
-    for chapter in chapters {
+    for chapter in walk::files_with_extension(&root.join("src"), "md") {
         let text = fs::read_to_string(&chapter)?;
         let shown = chapter.strip_prefix(root).unwrap_or(&chapter).display();
         for block in rust_blocks(&text) {

@@ -18,12 +18,16 @@ pub fn run_selected(root: &Path, only: &[String]) -> Result {
 /// tokio is compiled once, not once per listing.
 pub fn check(root: &Path, only: &[String]) -> Report {
     let mut report = Report::default();
-    let (listings, problems) = listings::discover(root, only);
-    if !problems.is_empty() {
-        report.record("listing layout", Err(problems.join("\n").into()));
-    }
+    let listings = listings::discover_into(&mut report, root, only);
+    report.merge(build_each(root, &listings));
+    report
+}
+
+/// The copy-out build of each of the given listings; one check each.
+pub fn build_each(root: &Path, listings: &[Listing]) -> Report {
+    let mut report = Report::default();
     let target = target_dir(root).join("copy-out");
-    for listing in &listings {
+    for listing in listings {
         let result = copy_out(listing).and_then(|dir| {
             let result = cmd::run(
                 cmd::cargo()

@@ -3,24 +3,10 @@
 //! External links (with a scheme such as `https:`) are not fetched: the
 //! machines that build the book have no network.
 
-use crate::Result;
+use crate::{Result, walk};
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn html_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(html_files(&path));
-        } else if path.extension().is_some_and(|e| e == "html") {
-            files.push(path);
-        }
-    }
-    files.sort();
-    files
-}
 
 /// Values of `attr="..."` in an HTML text.
 fn attribute_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
@@ -60,7 +46,7 @@ fn percent_decode(s: &str) -> String {
 /// Checks the HTML under `book_dir`; the error lists every broken link as
 /// `page: href`.
 pub fn check(book_dir: &Path) -> Result {
-    let pages = html_files(book_dir);
+    let pages = walk::files_with_extension(book_dir, "html");
     if pages.is_empty() {
         return Err(format!(
             "{}: no HTML pages (build first)",

@@ -9,6 +9,7 @@
 //! listings/chNN/output/<name>.txt   what that program prints
 //! ```
 
+use crate::report::Report;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -111,6 +112,19 @@ pub fn discover(root: &Path, only: &[String]) -> (Vec<Listing>, Vec<String>) {
         }
     }
     (listings, problems)
+}
+
+/// [`discover`], recording any layout problems as one failed check.
+pub fn discover_into(
+    report: &mut Report,
+    root: &Path,
+    only: &[String],
+) -> Vec<Listing> {
+    let (listings, problems) = discover(root, only);
+    if !problems.is_empty() {
+        report.record("listing layout", Err(problems.join("\n").into()));
+    }
+    listings
 }
 
 /// A reader copies `listings/chNN` anywhere and runs it, so its manifest may

@@ -17,6 +17,7 @@ mod selftest;
 mod sources;
 mod test;
 mod tools;
+mod walk;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -6,7 +6,7 @@
 //! is measured by the program itself (the numbers it prints are what the
 //! bands check), never from the wall clock of the whole batch.
 
-use crate::listings::{self, Program};
+use crate::listings::{self, Listing, Program};
 use crate::report::Report;
 use crate::{Result, cmd};
 use std::io::Read;
@@ -46,10 +46,14 @@ pub fn run_selected(root: &Path, only: &[String]) -> Result {
 /// program, plus one for the layout if anything is missing.
 pub fn check(root: &Path, only: &[String]) -> Report {
     let mut report = Report::default();
-    let (listings, problems) = listings::discover(root, only);
-    if !problems.is_empty() {
-        report.record("listing layout", Err(problems.join("\n").into()));
-    }
+    let listings = listings::discover_into(&mut report, root, only);
+    report.merge(run(root, &listings));
+    report
+}
+
+/// Builds and runs the programs of the given listings; one check each.
+pub fn run(root: &Path, listings: &[Listing]) -> Report {
+    let mut report = Report::default();
     let programs: Vec<&Program> =
         listings.iter().flat_map(|l| &l.programs).collect();
     if programs.is_empty() {
@@ -59,7 +63,7 @@ pub fn check(root: &Path, only: &[String]) -> Report {
     build
         .current_dir(root)
         .args(["build", "--locked", "--bins"]);
-    for listing in &listings {
+    for listing in listings {
         build.args(["--package", &listing.name]);
     }
     if let Err(e) = cmd::run(&mut build) {

@@ -3,24 +3,9 @@
 //! nothing for a missing anchor), and every chapter file is reachable from
 //! SUMMARY.md (mdBook silently ignores a file that is not listed).
 
-use crate::Result;
+use crate::{Result, walk};
 use std::fs;
 use std::path::{Path, PathBuf};
-
-/// All `.md` files under `src/`, sorted.
-fn markdown_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(markdown_files(&path));
-        } else if path.extension().is_some_and(|e| e == "md") {
-            files.push(path);
-        }
-    }
-    files.sort();
-    files
-}
 
 /// One `{{#include path[:anchor]}}` or `{{#rustdoc_include ...}}`.
 struct Include {
@@ -84,7 +69,7 @@ pub fn check(root: &Path) -> Result {
         |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
     let mut problems = Vec::new();
     let mut included: Vec<PathBuf> = Vec::new();
-    let files = markdown_files(&src);
+    let files = walk::files_with_extension(&src, "md");
     for file in &files {
         let text = fs::read_to_string(file)?;
         let dir = file.parent().unwrap();

@@ -4,8 +4,8 @@
 
 use crate::report::Report;
 use crate::{
-    Result, book, cmd, code_blocks, copyout, links, lint, outputs, selftest,
-    sources,
+    Result, book, cmd, code_blocks, copyout, links, lint, listings, outputs,
+    selftest, sources,
 };
 use std::path::Path;
 
@@ -18,12 +18,13 @@ pub fn run(root: &Path) -> Result {
         .current_dir(root)
         .args(["test", "--locked", "--workspace"]);
     report.record("unit tests", cmd::run(&mut unit_tests));
-    report.merge(outputs::check(root, &[]));
+    let listings = listings::discover_into(&mut report, root, &[]);
+    report.merge(outputs::run(root, &listings));
     report.record("book sources", sources::check(root));
     report.record("inline code blocks", code_blocks::check(root));
     report.record("book build", book::build(root));
     report.record("book links", links::check(&root.join("book")));
-    report.merge(copyout::check(root, &[]));
+    report.merge(copyout::build_each(root, &listings));
     // Last: it proves that the checks above still catch what they should.
     report.record("self-test", selftest::run(root));
     report.finish()
