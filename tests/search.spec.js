@@ -154,3 +154,16 @@ test('a query with HTML in it is shown as text and runs nothing', async ({ page 
     await page.waitForTimeout(200);
     expect(dialogs).toBe(0);
 });
+
+test('search works under `mdbook serve`', async ({ page }) => {
+    // `cargo xtask test` starts `mdbook serve` and passes its address.
+    test.skip(!process.env.SERVE_URL, 'SERVE_URL not set (run through cargo xtask)');
+    const errors = [];
+    page.on('console', msg => msg.type() === 'error' && errors.push(msg.text()));
+    page.on('pageerror', err => errors.push(err.message));
+    await page.goto(new URL('ch03-send.html', process.env.SERVE_URL).href);
+    await openSearch(page);
+    const found = await searchFor(page, '生成器');
+    expect(found[0]).toBe('ch02-lazy-range.html');
+    expect(errors).toEqual([]);
+});

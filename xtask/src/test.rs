@@ -3,7 +3,7 @@
 //! shows all problems; the last line is `N passed, N failed`.
 
 use crate::report::Report;
-use crate::{Result, book, cmd, copyout, outputs};
+use crate::{Result, book, browser, cmd, copyout, outputs};
 use std::path::Path;
 
 pub fn run(root: &Path) -> Result {
@@ -28,7 +28,10 @@ pub fn run(root: &Path) -> Result {
     );
     report.record("unit tests", cargo(&["test", "--locked", "--workspace"]));
     report.merge(outputs::check(root, &[]));
-    report.record("book build", book::build(root));
+    let built = book::build(root);
+    let book_built = built.is_ok();
+    report.record("book build", built);
+    report.merge(browser::check(root, book_built));
     report.merge(copyout::check(root, &[]));
     report.finish()
 }
