@@ -71,7 +71,7 @@ for (const { query, first } of QUERIES) {
     });
 }
 
-test('“生成器” comes back from the index in under 100 ms, and so does every query', async ({ page }) => {
+test('every query answers in under 100 ms on the whole book', async ({ page }) => {
     await page.goto('introduction.html');
     await page.evaluate(() => window.search.load());
     const times = {};
@@ -87,6 +87,42 @@ test('“生成器” comes back from the index in under 100 ms, and so does eve
         }, query);
     }
     console.log(`search latency (ms): ${JSON.stringify(times)}`);
+    for (const [query, ms] of Object.entries(times)) {
+        expect(ms, `“${query}” took ${ms} ms`).toBeLessThan(100);
+    }
+});
+
+test('search stays under 100 ms on a book 20 times this size', async ({ page }) => {
+    // The final book is bigger than any branch's: serve the real index
+    // with every section repeated 20 times (as 20 copies of each page).
+    const index = book.searchIndex();
+    const docs = index.index.documentStore.docs;
+    const big = { ...index, doc_urls: [], index: { ...index.index, documentStore: { docs: {} } } };
+    let ref = 0;
+    for (let copy = 0; copy < 20; copy++) {
+        for (const [r, doc] of Object.entries(docs)) {
+            big.doc_urls.push(`copy${copy}-${index.doc_urls[r]}`);
+            big.index.documentStore.docs[ref] = { ...doc, id: String(ref) };
+            ref++;
+        }
+    }
+    const bodyChars = Object.values(big.index.documentStore.docs).reduce((n, d) => n + d.body.length, 0);
+    const script = `window.search = Object.assign(window.search, ${JSON.stringify(big)});`;
+    await page.route(/searchindex[^/]*\.js$/, route => route.fulfill({ contentType: 'text/javascript', body: script }));
+    await page.goto('introduction.html');
+    await page.evaluate(() => window.search.load());
+    const times = {};
+    for (const { query } of QUERIES) {
+        times[query] = await page.evaluate(q => {
+            const bar = document.getElementById('mdbook-searchbar');
+            bar.value = q;
+            const start = performance.now();
+            bar.dispatchEvent(new Event('input'));
+            void document.getElementById('mdbook-searchresults').offsetHeight;
+            return performance.now() - start;
+        }, query);
+    }
+    console.log(`search latency on ${ref} sections, ${bodyChars} characters (ms): ${JSON.stringify(times)}`);
     for (const [query, ms] of Object.entries(times)) {
         expect(ms, `“${query}” took ${ms} ms`).toBeLessThan(100);
     }
