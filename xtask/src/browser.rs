@@ -50,6 +50,7 @@ fn run(root: &Path) -> Result {
         )
         .into());
     }
+    check_node()?;
     npm_ci_if_stale(&tests)?;
 
     let server = Server::start(&root.join("book"))?;
@@ -79,6 +80,28 @@ fn run(root: &Path) -> Result {
     drop(serve);
     drop(server);
     result
+}
+
+/// Playwright 1.65 needs Node.js 20 or newer (Debian 12's own is 18).
+fn check_node() -> Result {
+    let out = Command::new("node")
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("cannot run node ({e}): install Node.js 20+"))?;
+    let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let major: u32 = version
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    if major < 20 {
+        return Err(format!(
+            "node {version} is too old: Playwright needs Node.js 20 or newer"
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// `npm ci` when tests/node_modules is missing or was installed from
