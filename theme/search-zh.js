@@ -149,10 +149,11 @@
 
     /**
      * Every page that contains all terms, best first. The ranking, in order
-     * of weight: the chapter's title contains the query (a title that is
-     * mostly the query ranks higher); a section heading contains it; how
-     * often the phrase and the terms occur (log-scaled, so a long chapter
-     * does not win by length alone). Ties keep book order.
+     * of weight: the chapter's title contains the query (one that starts
+     * with it and is mostly the query ranks higher); a section heading
+     * contains it; how often the phrase and the terms occur (log-scaled,
+     * so a long chapter does not win by length alone). Ties keep book
+     * order.
      */
     function search(query) {
         const {phrase, terms} = parseQuery(query);
@@ -195,10 +196,15 @@
             }
             let score = 2 * termScore + 6 * Math.log2(1 + phraseCount)
                 + 30 * Math.min(headingHits, 2);
+            // Title matches form their own tier, far above anything the
+            // text can add: among them, a title that starts with the query
+            // and is mostly the query wins ("yield from 与 .await" before
+            // "从 yield from 到 await").
             if (page.titleLower.includes(phrase)) {
-                score += 1000 + 500 * phrase.length / page.titleLower.length;
+                score += 10000 + 5000 * phrase.length / page.titleLower.length
+                    + (page.titleLower.startsWith(phrase) ? 2000 : 0);
             } else if (terms.every(t => page.titleLower.includes(t))) {
-                score += 500;
+                score += 5000;
             }
             results.push({page, section: best, score, order});
         });
