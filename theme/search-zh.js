@@ -147,13 +147,17 @@
         return count;
     }
 
+    /** Occurrences counted per page and term stop adding up here. */
+    const COUNT_CAP = 100;
+
     /**
-     * Every page that contains all terms, best first. The ranking, in order
-     * of weight: the chapter's title contains the query (one that starts
-     * with it and is mostly the query ranks higher); a section heading
-     * contains it; how often the phrase and the terms occur (log-scaled,
-     * so a long chapter does not win by length alone). Ties keep book
-     * order.
+     * Every page that contains all terms, best first. Pages whose title
+     * contains the query come first (one that starts with it and is mostly
+     * the query ranks higher). The rest are ranked by how often the terms
+     * and the whole phrase occur, plus a little for a section heading that
+     * contains the query: the chapter that keeps talking about
+     * `SleepingLoop` beats one that names it once in a heading. Ties keep
+     * book order.
      */
     function search(query) {
         const {phrase, terms} = parseQuery(query);
@@ -162,9 +166,8 @@
         }
         const results = [];
         pages.forEach((page, order) => {
-            const found = new Set();
+            const counts = new Map(terms.map(t => [t, 0]));
             let phraseCount = 0;
-            let termScore = 0;
             let headingHits = 0;
             let best = null;
             let bestScore = -1;
@@ -173,33 +176,29 @@
                 let sectionScore = 0;
                 for (const term of terms) {
                     const n = countOf(text, term);
-                    if (n > 0) {
-                        found.add(term);
-                        termScore += Math.log2(1 + n);
-                        sectionScore += Math.log2(1 + n);
-                    }
+                    counts.set(term, counts.get(term) + n);
+                    sectionScore += n;
                 }
-                const inHeading = section.titleLower.includes(phrase);
                 const p = terms.length > 1 ? countOf(text, phrase) : 0;
+                const inHeading = section.titleLower.includes(phrase);
                 phraseCount += p;
-                if (inHeading) {
-                    headingHits++;
-                }
-                sectionScore += 3 * Math.log2(1 + p) + (inHeading ? 10 : 0);
+                headingHits += inHeading ? 1 : 0;
+                sectionScore += 3 * p + (inHeading ? 5 : 0);
                 if (sectionScore > bestScore) {
                     bestScore = sectionScore;
                     best = section;
                 }
             }
-            if (found.size < terms.length) {
+            if ([...counts.values()].some(n => n === 0)) {
                 return;
             }
-            let score = 2 * termScore + 6 * Math.log2(1 + phraseCount)
-                + 30 * Math.min(headingHits, 2);
+            let score = 3 * Math.min(phraseCount, COUNT_CAP) + 5 * Math.min(headingHits, 3);
+            for (const n of counts.values()) {
+                score += Math.min(n, COUNT_CAP);
+            }
             // Title matches form their own tier, far above anything the
-            // text can add: among them, a title that starts with the query
-            // and is mostly the query wins ("yield from 与 .await" before
-            // "从 yield from 到 await").
+            // text can add: "yield from 与 .await" before "从 yield from 到
+            // await", and both before any chapter that only mentions it.
             if (page.titleLower.includes(phrase)) {
                 score += 10000 + 5000 * phrase.length / page.titleLower.length
                     + (page.titleLower.startsWith(phrase) ? 2000 : 0);
