@@ -151,3 +151,27 @@ test('blocks using futures-lite or marked noplayground get a note, not Run', asy
     await expect(notes.nth(0)).toContainText('本地');
     await expect(notes.nth(1)).toContainText('本地');
 });
+
+test('Ctrl-Enter in an editable block runs the edited code', async ({ page }) => {
+    // The real ch03 page with its first listing block made `editable`
+    // (mdBook turns such blocks into Ace editors).
+    let html = book.builtHtml('ch03-send.html');
+    html = html.replace('<pre><code class="language-rust">', '<pre><code class="language-rust editable">');
+    await page.route('**/editable-fixture.html', route => route.fulfill({ contentType: 'text/html', body: html }));
+    let request = null;
+    await page.route(EXECUTE, route => {
+        request = route.request().postDataJSON();
+        return route.fulfill({ contentType: 'application/json', body: JSON.stringify(REPLY) });
+    });
+    await page.goto('editable-fixture.html');
+    const editor = page.locator('pre .ace_editor').first();
+    await expect(editor).toBeVisible();
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n// edited');
+    await page.keyboard.press('Control+Enter');
+    await expect(page.locator('.run-output .run-stdout pre').first()).toHaveText(REPLY.stdout);
+    expect(request.edition).toBe('2024');
+    expect(request.code).toContain('fn jumping_range');
+    expect(request.code.trimEnd().endsWith('// edited')).toBe(true);
+});
