@@ -5,6 +5,7 @@
 
 mod bench;
 mod book;
+mod browser;
 mod cmd;
 mod code_blocks;
 mod copyout;
@@ -14,6 +15,7 @@ mod listings;
 mod outputs;
 mod report;
 mod selftest;
+mod serve_static;
 mod sources;
 mod test;
 mod tools;
@@ -35,6 +37,7 @@ commands:
   build              build the static site into book/, failing on any
                      ERROR or WARN line of the build log
   test               everything CI checks (ends with `N passed, N failed`)
+  browser-tests      build the book and run only the browser tests (tests/)
   listings [chNN..]  run the listings and compare their output
   copy-out [chNN..]  build each listing copied alone outside the workspace
   lock               refresh each listing's own Cargo.lock
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Some("build") => book::build(&root),
         Some("serve") => parse_port(rest).and_then(|p| book::serve(&root, p)),
         Some("test") => test::run(&root),
+        Some("browser-tests") => browser::run_alone(&root),
         Some("listings") => outputs::run_selected(&root, rest),
         Some("copy-out") => copyout::run_selected(&root, rest),
         Some("lock") => copyout::lock(&root),

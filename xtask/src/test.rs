@@ -4,8 +4,8 @@
 
 use crate::report::Report;
 use crate::{
-    Result, book, cmd, code_blocks, copyout, links, lint, listings, outputs,
-    selftest, sources,
+    Result, book, browser, cmd, code_blocks, copyout, links, lint, listings,
+    outputs, selftest, sources,
 };
 use std::path::Path;
 
@@ -22,8 +22,11 @@ pub fn run(root: &Path) -> Result {
     report.merge(outputs::run(root, &listings));
     report.record("book sources", sources::check(root));
     report.record("inline code blocks", code_blocks::check(root));
-    report.record("book build", book::build(root));
+    let built = book::build(root);
+    let book_built = built.is_ok();
+    report.record("book build", built);
     report.record("book links", links::check(&root.join("book")));
+    report.merge(browser::check(root, book_built));
     report.merge(copyout::build_each(root, &listings));
     // Last: it proves that the checks above still catch what they should.
     report.record("self-test", selftest::run(root));

@@ -1,0 +1,33 @@
+// Every page of SUMMARY.md loads cleanly and stays light: no console error,
+// no failed request, nothing fetched from another host, and mermaid's 2.6 MB
+// script only where a diagram needs it.
+const { test, expect } = require('@playwright/test');
+const book = require('./book');
+
+const MERMAID_SCRIPT = /\/assets\/mermaid\.min\.js$|mermaid[^/]*\.js$/;
+
+for (const entry of [...book.pages(), { title: '打印版', html: 'print.html' }]) {
+    test(`${entry.html}（${entry.title}）loads without errors`, async ({ page }) => {
+        const seen = book.watch(page);
+        await page.goto(entry.html);
+        await page.waitForLoadState('networkidle');
+        if (book.hasDiagram(entry.html)) {
+            // Rendering is part of loading: wait for it to finish.
+            await page.waitForSelector('html[data-diagrams]', { timeout: 30_000 });
+        }
+        expect(seen.problems(), `problems on ${entry.html}`).toEqual([]);
+    });
+
+    test(`${entry.html}（${entry.title}）loads mermaid only if it has a diagram`, async ({ page }) => {
+        const seen = book.watch(page);
+        await page.goto(entry.html);
+        await page.waitForLoadState('networkidle');
+        const mermaidRequests = seen.requests().filter(u => MERMAID_SCRIPT.test(new URL(u).pathname));
+        if (book.hasDiagram(entry.html)) {
+            expect(mermaidRequests, `${entry.html} has a diagram`).toHaveLength(1);
+        } else {
+            expect(mermaidRequests, `${entry.html} has no diagram`).toEqual([]);
+            expect(await page.evaluate(() => typeof window.mermaid)).toBe('undefined');
+        }
+    });
+}
