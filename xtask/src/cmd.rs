@@ -1,6 +1,7 @@
 //! Running commands, always echoing them first.
 
 use crate::Result;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// The command as a shell line, with its working directory and any
@@ -65,4 +66,11 @@ pub fn capture(cmd: &mut Command) -> Result<Output> {
 /// `cargo`, as chosen by the cargo that runs the xtask.
 pub fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// Where cargo puts the binaries: `$CARGO_TARGET_DIR` or `<root>/target`.
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
 }

@@ -3,23 +3,23 @@
 //! Every command it runs is echoed first (`$ ...`), so a failure can be
 //! reproduced by copying the line. See README.md for the commands.
 
-mod bench;
-mod book;
-mod browser;
+// Shared by every command: running commands, the listings' layout, the
+// check report, walking the sources, the pinned tools.
 mod cmd;
-mod code_blocks;
-mod copyout;
-mod links;
-mod lint;
 mod listings;
-mod outputs;
 mod report;
-mod selftest;
-mod serve_static;
-mod sources;
-mod test;
 mod tools;
 mod walk;
+
+// By role: what `cargo xtask test` checks, the site and its browser work,
+// and authoring commands.
+mod author;
+mod checks;
+mod site;
+
+use author::bench;
+use checks::{copyout, outputs, selftest};
+use site::{book, browser};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -56,7 +56,7 @@ fn main() -> ExitCode {
         Some("install-tools") => tools::install(),
         Some("build") => book::build(&root),
         Some("serve") => parse_port(rest).and_then(|p| book::serve(&root, p)),
-        Some("test") => test::run(&root),
+        Some("test") => checks::run(&root),
         Some("browser-tests") => browser::run_alone(&root),
         Some("listings") => outputs::run_selected(&root, rest),
         Some("copy-out") => copyout::run_selected(&root, rest),

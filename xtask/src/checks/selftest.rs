@@ -4,10 +4,10 @@
 //! runs on that copy, and the fault counts as caught only if the check
 //! fails with a message naming the file at fault.
 
+use super::{code_blocks, copyout, links, lint, outputs, sources};
+use crate::Result;
 use crate::report::Report;
-use crate::{
-    Result, book, code_blocks, copyout, links, lint, outputs, sources,
-};
+use crate::site::book;
 use std::fs;
 use std::path::Path;
 
@@ -345,7 +345,7 @@ pub fn run(root: &Path) -> Result {
         .join(format!("async-book-selftest-{}", std::process::id()));
     // Copies share one target directory beside the real one, so only the
     // first fault compiles the dependencies.
-    let target = outputs::target_dir(root).join("selftest");
+    let target = crate::cmd::target_dir(root).join("selftest");
     // SAFETY: set before any check of the self-test starts a thread.
     unsafe { std::env::set_var("CARGO_TARGET_DIR", &target) };
     let mut lines = Vec::new();

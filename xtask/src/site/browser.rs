@@ -3,7 +3,7 @@
 //! once more under `mdbook serve` for the search test that needs it.
 
 use crate::report::Report;
-use crate::serve_static::Server;
+use crate::site::serve_static::Server;
 use crate::{Result, cmd, tools};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -20,7 +20,7 @@ fn chromium() -> PathBuf {
 /// `cargo xtask browser-tests`: build the book, then run only these tests.
 pub fn run_alone(root: &Path) -> Result {
     let mut report = Report::default();
-    let built = crate::book::build(root);
+    let built = crate::site::book::build(root);
     let ok = built.is_ok();
     report.record("book build", built);
     report.merge(check(root, ok));
@@ -136,7 +136,7 @@ impl MdbookServe {
     fn start(root: &Path) -> Result<MdbookServe> {
         // Ask the system for a free port, then hand it to mdbook.
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let dest = crate::outputs::target_dir(root).join("serve-book");
+        let dest = crate::cmd::target_dir(root).join("serve-book");
         let mut mdbook = tools::mdbook()?;
         mdbook.current_dir(root).args([
             "serve",

@@ -7,7 +7,7 @@
 //! longer looks as expected stops the command, naming the program and what
 //! was expected: the page never shows a figure that was not measured.
 
-use crate::outputs::target_dir;
+use crate::cmd::target_dir;
 use crate::{Result, cmd};
 use std::fs;
 use std::path::Path;
@@ -427,7 +427,7 @@ fn render(
 ) -> String {
     let mut page = String::new();
     page.push_str(
-        "<!-- 此文件由 `cargo xtask bench` 写出（xtask/src/bench.rs），\
+        "<!-- 此文件由 `cargo xtask bench` 写出（xtask/src/author/bench.rs），\
          请勿手改：重新测量即重新写出。 -->\n\n",
     );
     page.push_str("<!-- ANCHOR: summary -->\n");

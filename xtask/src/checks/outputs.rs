@@ -10,7 +10,7 @@ use crate::listings::{self, Listing, Program};
 use crate::report::Report;
 use crate::{Result, cmd};
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -28,13 +28,6 @@ fn timeout() -> Duration {
         .and_then(|s| s.parse().ok())
         .unwrap_or(60);
     Duration::from_secs(secs)
-}
-
-/// Where cargo puts the binaries: `$CARGO_TARGET_DIR` or `<root>/target`.
-pub fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
 }
 
 /// `cargo xtask listings [chNN..]`.
@@ -75,7 +68,7 @@ pub fn run(root: &Path, listings: &[Listing]) -> Report {
         }
         return report;
     }
-    let bin_dir = target_dir(root).join("debug");
+    let bin_dir = cmd::target_dir(root).join("debug");
     let queue = Mutex::new(programs.iter());
     let results = Mutex::new(Vec::new());
     thread::scope(|s| {

@@ -1,8 +1,8 @@
 //! Readers copy `listings/chNN` into their own projects, so each listing is
 //! also built alone, outside the workspace, from its own Cargo.lock.
 
+use crate::cmd::target_dir;
 use crate::listings::{self, Listing};
-use crate::outputs::target_dir;
 use crate::report::Report;
 use crate::{Result, cmd};
 use std::fs;

@@ -1,12 +1,18 @@
-//! `cargo xtask test`: everything CI checks, in the order that fails
+//! The checks, and `cargo xtask test`: everything CI checks, in the order that fails
 //! fastest. Every step runs even when an earlier one failed, so one run
 //! shows all problems; the last line is `N passed, N failed`.
 
 use crate::report::Report;
-use crate::{
-    Result, book, browser, cmd, code_blocks, copyout, links, lint, listings,
-    outputs, selftest, sources,
-};
+pub mod code_blocks;
+pub mod copyout;
+pub mod links;
+pub mod lint;
+pub mod outputs;
+pub mod selftest;
+pub mod sources;
+
+use crate::site::{book, browser};
+use crate::{Result, cmd, listings};
 use std::path::Path;
 
 pub fn run(root: &Path) -> Result {

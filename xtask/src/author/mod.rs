@@ -1,0 +1,4 @@
+//! Commands for authors: they regenerate files the book includes, and are
+//! not part of `cargo xtask test`.
+
+pub mod bench;

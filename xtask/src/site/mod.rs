@@ -1,0 +1,6 @@
+//! The site readers see: building and serving the book, and the browser
+//! tests that run against the built pages.
+
+pub mod book;
+pub mod browser;
+pub mod serve_static;
