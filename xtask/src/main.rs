@@ -43,8 +43,9 @@ commands:
   lock               refresh each listing's own Cargo.lock
   selftest           inject faults into temporary copies of the repository
                      and check that the tests catch every one
-  bench              run the ch12 benchmarks (release) and rewrite
-                     src/generated/ch12-figures.md
+  bench [--rounds N] run the ch12 benchmarks (release) N times (default 5)
+                     and rewrite src/generated/ch12-figures.md with the
+                     median and range of every figure
   install-tools      install the pinned mdBook tools into the tool cache
 ";
 
@@ -62,7 +63,7 @@ fn main() -> ExitCode {
         Some("copy-out") => copyout::run_selected(&root, rest),
         Some("lock") => copyout::lock(&root),
         Some("selftest") => selftest::run(&root),
-        Some("bench") if rest.is_empty() => bench::run(&root),
+        Some("bench") => bench::run(&root, rest),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

@@ -9,6 +9,7 @@
 
 use crate::cmd::target_dir;
 use crate::{Result, cmd};
+use expected_output::Kind;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -17,8 +18,26 @@ use std::time::{Instant, SystemTime};
 /// The file chapter 12 includes, relative to the repository root.
 pub const FIGURES: &str = "src/generated/ch12-figures.md";
 
-/// `cargo xtask bench`.
-pub fn run(root: &Path) -> Result {
+/// How many times each program runs by default. The figures vary between
+/// runs of the same machine (one cross-CPU thread switch measured 30 µs on
+/// one run and 5.6 µs on another), so the page gives the median and the
+/// range over the rounds, never one run.
+const ROUNDS: usize = 5;
+
+/// `cargo xtask bench [--rounds N]`.
+pub fn run(root: &Path, args: &[String]) -> Result {
+    let rounds = match args {
+        [] => ROUNDS,
+        [flag, n] if flag == "--rounds" => match n.parse() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                return Err(
+                    format!("--rounds takes a number >= 1, not `{n}`").into()
+                );
+            }
+        },
+        _ => return Err("bench takes only --rounds N".into()),
+    };
     let start = Instant::now();
     cmd::run(cmd::cargo().current_dir(root).args([
         "build",
@@ -57,14 +76,24 @@ pub fn run(root: &Path) -> Result {
         }
         Ok(stdout)
     };
-    let switch = Switch::parse(&run("switch_cost")?)?;
-    let spawn = Spawn::parse(&run("spawn_cost")?)?;
-    let sleep = Sleep::parse(&run("sleep_accuracy")?)?;
+    let mut switch = Vec::new();
+    let mut spawn = Vec::new();
+    let mut sleep = Vec::new();
+    for round in 1..=rounds {
+        println!("--- round {round} of {rounds}");
+        switch.push(Switch::parse(&run("switch_cost")?)?);
+        spawn.push(Spawn::parse(&run("spawn_cost")?)?);
+        sleep.push(Sleep::parse(&run("sleep_accuracy")?)?);
+    }
     let measured_for = measuring.elapsed();
 
     let mut machine = Machine::detect(root);
     machine.load = load;
-    let page = render(&machine, &switch, &spawn, &sleep, measured_for);
+    let page = render(
+        &machine,
+        &Figures::combine(&switch, &spawn, &sleep)?,
+        measured_for,
+    );
     let path = root.join(FIGURES);
     fs::create_dir_all(path.parent().unwrap())?;
     fs::write(&path, page)?;
@@ -133,7 +162,7 @@ fn ratios(bench: &str, out: &str, prefix: &str) -> Result<Vec<f64>> {
     Ok(line
         .split_whitespace()
         .filter_map(|w| expected_output::parse_quantity(w))
-        .filter(|(q, _)| q.kind == expected_output::Kind::Ratio)
+        .filter(|(q, _)| q.kind == Kind::Ratio)
         .map(|(q, _)| q.value)
         .collect())
 }
@@ -243,8 +272,6 @@ struct Sleep {
     rows: Vec<Vec<String>>,
     /// Tasks, and sleeps per task.
     plan: (String, String),
-    /// Median lateness in seconds: hand-written loop, tokio.
-    medians: [f64; 2],
 }
 
 impl Sleep {
@@ -256,9 +283,10 @@ impl Sleep {
             "tokio current-thread (its timer)",
         ];
         expect_rows(bench, &rows, &labels, 4)?;
-        let medians = [value(bench, &rows[0][2])?, value(bench, &rows[1][2])?];
-        value(bench, &rows[0][3])?;
-        value(bench, &rows[1][3])?;
+        for row in &rows {
+            value(bench, &row[2])?;
+            value(bench, &row[3])?;
+        }
         let plan = out
             .lines()
             .find(|l| l.starts_with("sleep_accuracy"))
@@ -274,11 +302,7 @@ impl Sleep {
                 return Err(format!("{bench}: unexpected plan `{plan}`").into());
             }
         };
-        Ok(Sleep {
-            rows,
-            plan,
-            medians,
-        })
+        Ok(Sleep { rows, plan })
     }
 }
 
@@ -366,6 +390,184 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
+/// One figure over all rounds: its median and its range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Stat {
+    median: f64,
+    min: f64,
+    max: f64,
+    kind: Kind,
+}
+
+impl Stat {
+    /// The median (the mean of the middle two for an even count), the
+    /// smallest and the largest of `values`, which must not be empty.
+    fn of(values: &[f64], kind: Kind) -> Stat {
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        let mid = v.len() / 2;
+        let median = if v.len() % 2 == 1 {
+            v[mid]
+        } else {
+            (v[mid - 1] + v[mid]) / 2.0
+        };
+        Stat {
+            median,
+            min: v[0],
+            max: v[v.len() - 1],
+            kind,
+        }
+    }
+
+    /// `116ns（110ns–130ns）`: the median, then the range; the median alone
+    /// when every round measured the same or there was only one.
+    fn text(&self) -> String {
+        let median = quantity(self.median, self.kind);
+        if self.min == self.max {
+            return median;
+        }
+        format!(
+            "{median}（{}–{}）",
+            quantity(self.min, self.kind),
+            quantity(self.max, self.kind)
+        )
+    }
+}
+
+/// A value in base units as text with a readable unit and three
+/// significant digits at most, e.g. `1.18ms`, `9.6KiB`, `11x`.
+fn quantity(value: f64, kind: Kind) -> String {
+    let (scaled, unit) = match kind {
+        Kind::Time if value < 1e-6 => (value * 1e9, "ns"),
+        Kind::Time if value < 1e-3 => (value * 1e6, "µs"),
+        Kind::Time if value < 1.0 => (value * 1e3, "ms"),
+        Kind::Time => (value, "s"),
+        Kind::Memory if value < 1024.0 => (value, "B"),
+        Kind::Memory if value < 1024.0 * 1024.0 => (value / 1024.0, "KiB"),
+        Kind::Memory if value < 1024.0 * 1024.0 * 1024.0 => {
+            (value / (1024.0 * 1024.0), "MiB")
+        }
+        Kind::Memory => (value / (1024.0 * 1024.0 * 1024.0), "GiB"),
+        Kind::Ratio => (value, "x"),
+    };
+    let digits = if scaled >= 100.0 {
+        0
+    } else if scaled >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let text = format!("{scaled:.digits$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    format!("{text}{unit}")
+}
+
+/// The same table from every round, with each measured cell replaced by
+/// its [`Stat`]: the labels (and other text cells) come from the first
+/// round and must be the same in all of them.
+struct Combined {
+    rows: Vec<Vec<String>>,
+    stats: Vec<Vec<Option<Stat>>>,
+}
+
+impl Combined {
+    fn of(bench: &str, tables: &[&Vec<Vec<String>>]) -> Result<Combined> {
+        let first = tables[0];
+        let mut rows = first.clone();
+        let mut stats = vec![vec![None; first[0].len()]; first.len()];
+        for (r, row) in first.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let cells: Vec<&String> =
+                    tables.iter().map(|t| &t[r][c]).collect();
+                match expected_output::parse_quantity(cell) {
+                    Some((q, "")) => {
+                        let values = cells
+                            .iter()
+                            .map(|cell| value(bench, cell))
+                            .collect::<Result<Vec<f64>>>()?;
+                        let stat = Stat::of(&values, q.kind);
+                        rows[r][c] = stat.text();
+                        stats[r][c] = Some(stat);
+                    }
+                    _ if cells.iter().any(|other| *other != cell) => {
+                        return Err(format!(
+                            "{bench}: row {r} column {c} reads {cells:?} in \
+                             different rounds"
+                        )
+                        .into());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(Combined { rows, stats })
+    }
+
+    fn stat(&self, row: usize, col: usize) -> Stat {
+        self.stats[row][col].expect("a measured cell")
+    }
+}
+
+/// What the page shows: every round of the three programs combined.
+struct Figures {
+    rounds: usize,
+    switch: Combined,
+    switch_runs: String,
+    /// OS thread switch / tokio task switch: one CPU, two CPUs.
+    switch_ratios: [Stat; 2],
+    spawn: Combined,
+    spawn_runs: String,
+    cap_line: String,
+    /// One OS thread / one tokio task: time, memory.
+    spawn_ratios: [Stat; 2],
+    sleep: Combined,
+    sleep_plan: (String, String),
+    /// Median lateness: hand-written loop, tokio.
+    sleep_medians: [Stat; 2],
+}
+
+impl Figures {
+    fn combine(
+        switch: &[Switch],
+        spawn: &[Spawn],
+        sleep: &[Sleep],
+    ) -> Result<Figures> {
+        let ratio = |values: Vec<f64>| Stat::of(&values, Kind::Ratio);
+        let sw = Combined::of(
+            "switch_cost",
+            &switch.iter().map(|s| &s.rows).collect::<Vec<_>>(),
+        )?;
+        let sp = Combined::of(
+            "spawn_cost",
+            &spawn.iter().map(|s| &s.rows).collect::<Vec<_>>(),
+        )?;
+        let sl = Combined::of(
+            "sleep_accuracy",
+            &sleep.iter().map(|s| &s.rows).collect::<Vec<_>>(),
+        )?;
+        let sleep_medians = [sl.stat(0, 2), sl.stat(1, 2)];
+        Ok(Figures {
+            rounds: switch.len(),
+            switch_ratios: [0, 1]
+                .map(|i| ratio(switch.iter().map(|s| s.ratios[i]).collect())),
+            switch_runs: switch[0].runs.clone(),
+            switch: sw,
+            spawn_ratios: [0, 1]
+                .map(|i| ratio(spawn.iter().map(|s| s.ratios[i]).collect())),
+            spawn_runs: spawn[0].runs.clone(),
+            cap_line: spawn[0].cap_line.clone(),
+            spawn: sp,
+            sleep_plan: sleep[0].plan.clone(),
+            sleep_medians,
+            sleep: sl,
+        })
+    }
+}
+
 /// A markdown table: header cells, then rows.
 fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
     let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
@@ -378,25 +580,38 @@ fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
     text
 }
 
-/// A bar chart; each label carries its value, since mermaid 11.6 draws no
+/// A bar chart of medians with their ranges: mermaid's xychart draws bar
+/// series on top of each other, so the largest values go first and each
+/// bar shows, from the bottom, the smallest, the median and the largest
+/// round. Each label carries the median, since mermaid 11.6 draws no
 /// numbers on the bars.
-fn bar_chart(title: &str, unit: &str, bars: &[(&str, f64)]) -> String {
-    let top = bars.iter().map(|b| b.1).fold(0.0, f64::max);
+fn bar_chart(
+    title: &str,
+    unit: &str,
+    bars: &[(&str, Stat)],
+    scale: f64,
+) -> String {
+    let top = bars.iter().map(|b| b.1.max * scale).fold(0.0, f64::max);
     // A round axis end a little above the highest bar.
     let magnitude = 10f64.powf(top.log10().floor());
     let axis_end = ((top * 1.1 / magnitude).ceil() * magnitude).max(1.0);
     let labels: Vec<String> = bars
         .iter()
-        .map(|(label, v)| format!("\"{label} {}\"", short(*v)))
+        .map(|(label, v)| format!("\"{label} {}\"", short(v.median * scale)))
         .collect();
-    let values: Vec<String> = bars.iter().map(|(_, v)| short(*v)).collect();
+    let series = |pick: fn(&Stat) -> f64| {
+        let values: Vec<String> =
+            bars.iter().map(|(_, v)| short(pick(v) * scale)).collect();
+        format!("    bar [{}]\n", values.join(", "))
+    };
     format!(
         "```mermaid\n---\nconfig:\n  xyChart:\n    height: 320\n---\n\
          xychart-beta\n    title \"{title}\"\n    \
-         x-axis [{}]\n    y-axis \"{unit}\" 0 --> {axis_end}\n    \
-         bar [{}]\n```\n",
+         x-axis [{}]\n    y-axis \"{unit}\" 0 --> {axis_end}\n{}{}{}```\n",
         labels.join(", "),
-        values.join(", ")
+        series(|s| s.max),
+        series(|s| s.median),
+        series(|s| s.min),
     )
 }
 
@@ -420,9 +635,7 @@ fn relabel(rows: &[Vec<String>], labels: &[&str]) -> Vec<Vec<String>> {
 
 fn render(
     m: &Machine,
-    switch: &Switch,
-    spawn: &Spawn,
-    sleep: &Sleep,
+    f: &Figures,
     measured_for: std::time::Duration,
 ) -> String {
     let mut page = String::new();
@@ -431,17 +644,19 @@ fn render(
          请勿手改：重新测量即重新写出。 -->\n\n",
     );
     page.push_str("<!-- ANCHOR: summary -->\n");
-    page.push_str(&summary(switch, spawn, sleep, measured_for));
+    page.push_str(&summary(f, measured_for));
     page.push_str("<!-- ANCHOR_END: summary -->\n\n<!-- ANCHOR: details -->\n");
     page.push_str(&format!(
         "> 测量环境：{}，{} 个 CPU，{}；{}，tokio {}。\
-         测量于 {}，三个程序共运行 {:.1} 秒{}。\n\n",
+         测量于 {}，三个程序各运行 {} 轮，共 {:.1} 秒{}。\
+         表中每格是各轮的中位数，括号里是最小值–最大值。\n\n",
         m.cpu,
         m.cores,
         m.os,
         m.rustc,
         m.tokio,
         m.date,
+        f.rounds,
         measured_for.as_secs_f64(),
         m.load.map_or(String::new(), |l| format!(
             "；开始时系统的 1 分钟平均负载为 {l:.2}"
@@ -449,13 +664,13 @@ fn render(
     ));
 
     page.push_str(&format!(
-        "**切换一次的代价**（`switch_cost`，每行取 {} 次测量的中位数）\n\n",
-        switch.runs
+        "**切换一次的代价**（`switch_cost`，每轮每行取 {} 次测量的中位数）\n\n",
+        f.switch_runs
     ));
     page.push_str(&markdown_table(
         &["谁和谁来回传递", "来回次数", "每次切换"],
         &relabel(
-            &switch.rows,
+            &f.switch.rows,
             &[
                 "两个 tokio 任务，`yield_now`",
                 "两个 tokio 任务，tokio `mpsc`",
@@ -466,11 +681,12 @@ fn render(
     ));
 
     page.push_str(&format!(
-        "\n**启动、同时存活、再结束 N 个**（`spawn_cost`，每种情况在新进程里\
+        "\n**启动、同时存活、再结束 N 个**（`spawn_cost`，每轮每种情况在新进程里\
          测 {} 次取中位数；内存是全部存活时 `VmRSS` 的增长）\n\n",
-        spawn.runs
+        f.spawn_runs
     ));
-    let spawn_rows: Vec<Vec<String>> = spawn
+    let spawn_rows: Vec<Vec<String>> = f
+        .spawn
         .rows
         .iter()
         .map(|row| {
@@ -494,17 +710,17 @@ fn render(
         ],
         &spawn_rows,
     ));
-    page.push_str(&format!("\n{}\n\n", spawn.cap_line));
+    page.push_str(&format!("\n{}\n\n", f.cap_line));
 
     page.push_str(&format!(
         "**睡眠醒来晚了多少**（`sleep_accuracy`，{} 个任务各睡 {} 次，\
          每次 1–5 ms）\n\n",
-        sleep.plan.0, sleep.plan.1
+        f.sleep_plan.0, f.sleep_plan.1
     ));
     page.push_str(&markdown_table(
         &["执行器", "睡眠次数", "晚醒（中位数）", "晚醒（最大）"],
         &relabel(
-            &sleep.rows,
+            &f.sleep.rows,
             &[
                 "手写的 SleepingLoop（`thread::sleep`）",
                 "tokio 单线程运行时（它的计时器）",
@@ -512,65 +728,77 @@ fn render(
         ),
     ));
 
-    page.push_str("\n一个 OS 线程的代价是一个 tokio 任务的多少倍：\n\n");
+    page.push_str(
+        "\n一个 OS 线程的代价是一个 tokio 任务的多少倍（标签是中位数；\
+         每根柱子从下往上的三段颜色依次到各轮的最小值、中位数和最大值）：\n\n",
+    );
     page.push_str(&bar_chart(
         "OS 线程 ÷ tokio 任务",
         "倍",
         &[
-            ("切换·同一 CPU", switch.ratios[0]),
-            ("切换·两个 CPU", switch.ratios[1]),
-            ("启动+结束", spawn.ratios[0]),
-            ("内存", spawn.ratios[1]),
+            ("切换·同一 CPU", f.switch_ratios[0]),
+            ("切换·两个 CPU", f.switch_ratios[1]),
+            ("启动+结束", f.spawn_ratios[0]),
+            ("内存", f.spawn_ratios[1]),
         ],
+        1.0,
     ));
-    page.push_str("\n两个执行器的晚醒中位数（微秒）：\n\n");
+    page.push_str("\n两个执行器的晚醒中位数（微秒，画法同上）：\n\n");
     page.push_str(&bar_chart(
         "睡眠晚醒的中位数",
         "微秒",
         &[
-            ("SleepingLoop", sleep.medians[0] * 1e6),
-            ("tokio", sleep.medians[1] * 1e6),
+            ("SleepingLoop", f.sleep_medians[0]),
+            ("tokio", f.sleep_medians[1]),
         ],
+        1e6,
     ));
     page.push_str("<!-- ANCHOR_END: details -->\n");
     page
 }
 
-/// The key figures as a list, with the ratios the charts show.
-fn summary(
-    switch: &Switch,
-    spawn: &Spawn,
-    sleep: &Sleep,
-    measured_for: std::time::Duration,
-) -> String {
-    let cell =
-        |rows: &[Vec<String>], row: usize, col: usize| rows[row][col].clone();
-    let sw = &switch.rows;
-    let sp = &spawn.rows;
-    let sl = &sleep.rows;
+/// The key figures as a list: medians over the rounds, with their ranges.
+fn summary(f: &Figures, measured_for: std::time::Duration) -> String {
+    let ratio = |s: &Stat| {
+        if s.min == s.max {
+            format!("{} 倍", short(s.median))
+        } else {
+            format!(
+                "{} 倍（{}–{}）",
+                short(s.median),
+                short(s.min),
+                short(s.max)
+            )
+        }
+    };
+    let sw = &f.switch;
+    let sp = &f.spawn;
+    let sl = &f.sleep;
     format!(
         "- **切换**：两个 tokio 任务经 `mpsc` 来回传递，每次切换 {}\
          （只用 `yield_now` 互相让出：{}）；两个 OS 线程在同一个 CPU 上 \
-         {}，是任务的 {} 倍；各占一个 CPU 时 {}，是 {} 倍。\n\
-         - **启动并结束**：平均每个 tokio 任务 {}，每个 OS 线程 {}（{} 倍）。\n\
+         {}，是任务的 {}；各占一个 CPU 时 {}，是 {}。\n\
+         - **启动并结束**：平均每个 tokio 任务 {}，每个 OS 线程 {}（{}）。\n\
          - **内存**：每个 tokio 任务让常驻内存（RSS）增长 {}，每个 OS 线程 \
-         {}（{} 倍）。\n\
+         {}（{}）。\n\
          - **睡眠晚醒的中位数**：手写的 SleepingLoop {}，tokio 的计时器 {}。\n\
-         - 三个程序一共运行了 {:.1} 秒（`cargo xtask bench`）。\n",
-        cell(sw, 1, 2),
-        cell(sw, 0, 2),
-        cell(sw, 2, 2),
-        short(switch.ratios[0]),
-        cell(sw, 3, 2),
-        short(switch.ratios[1]),
-        cell(sp, 0, 3),
-        cell(sp, 1, 3),
-        short(spawn.ratios[0]),
-        cell(sp, 0, 5),
-        cell(sp, 1, 5),
-        short(spawn.ratios[1]),
-        cell(sl, 0, 2),
-        cell(sl, 1, 2),
+         - 每个数都是 {} 轮测量的中位数，括号里是最小值–最大值；\
+         三个程序一共运行了 {:.1} 秒（`cargo xtask bench`）。\n",
+        sw.stat(1, 2).text(),
+        sw.stat(0, 2).text(),
+        sw.stat(2, 2).text(),
+        ratio(&f.switch_ratios[0]),
+        sw.stat(3, 2).text(),
+        ratio(&f.switch_ratios[1]),
+        sp.stat(0, 3).text(),
+        sp.stat(1, 3).text(),
+        ratio(&f.spawn_ratios[0]),
+        sp.stat(0, 5).text(),
+        sp.stat(1, 5).text(),
+        ratio(&f.spawn_ratios[1]),
+        sl.stat(0, 2).text(),
+        sl.stat(1, 2).text(),
+        f.rounds,
         measured_for.as_secs_f64()
     )
 }
@@ -634,11 +862,10 @@ an OS thread switch costs 10.8x (1 CPU) to 354.7x (2 CPUs) a tokio task
         assert!(switch.ratios.iter().all(|&r| r > 0.0));
         assert!(spawn.cap_line.contains("最多同时 1000 个"));
         assert_eq!(sleep.plan, ("4".to_string(), "10".to_string()));
+        let figures = Figures::combine(&[switch], &[spawn], &[sleep]).unwrap();
         let page = render(
             &Machine::detect(Path::new(env!("CARGO_MANIFEST_DIR"))),
-            &switch,
-            &spawn,
-            &sleep,
+            &figures,
             std::time::Duration::from_secs(1),
         );
         assert_eq!(page.matches("xychart-beta").count(), 2);
@@ -648,10 +875,78 @@ an OS thread switch costs 10.8x (1 CPU) to 354.7x (2 CPUs) a tokio task
     }
 
     #[test]
-    fn charts_label_each_bar_with_its_value() {
-        let chart = bar_chart("t", "倍", &[("a", 10.84), ("b", 354.0)]);
-        assert!(chart.contains("x-axis [\"a 10.8\", \"b 354\"]"), "{chart}");
+    fn rounds_give_the_median_and_the_range() {
+        let slow = SWITCH.replace("42.2µs", "5.6µs").replace("354.7x", "47.1x");
+        let slower = SWITCH
+            .replace("42.2µs", "30.0µs")
+            .replace("354.7x", "252.1x");
+        let runs = [SWITCH, &slow, &slower].map(|o| Switch::parse(o).unwrap());
+        let combined = Combined::of(
+            "switch_cost",
+            &runs.iter().map(|s| &s.rows).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        assert_eq!(combined.rows[3][2], "30µs（5.6µs–42.2µs）");
+        // The same in every round: no range.
+        assert_eq!(combined.rows[0][2], "70ns");
+        let ratio = Stat::of(&runs.map(|s| s.ratios[1]), Kind::Ratio);
+        assert_eq!((ratio.median, ratio.min, ratio.max), (252.1, 47.1, 354.7));
+    }
+
+    #[test]
+    fn rounds_must_agree_on_their_labels() {
+        let other = SWITCH.replace("| 1000 |", "| 999 |");
+        let runs = [SWITCH, &other].map(|o| Switch::parse(o).unwrap());
+        let err = Combined::of(
+            "switch_cost",
+            &runs.iter().map(|s| &s.rows).collect::<Vec<_>>(),
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(err.contains("in different rounds"), "{err}");
+    }
+
+    #[test]
+    fn quantities_read_well() {
+        assert_eq!(quantity(1.181e-3, Kind::Time), "1.18ms");
+        assert_eq!(quantity(116e-9, Kind::Time), "116ns");
+        assert_eq!(quantity(9.6 * 1024.0, Kind::Memory), "9.6KiB");
+        assert_eq!(quantity(596.0, Kind::Memory), "596B");
+        assert_eq!(quantity(11.0, Kind::Ratio), "11x");
+        assert_eq!(Stat::of(&[1.0, 3.0], Kind::Ratio).median, 2.0);
+    }
+
+    #[test]
+    fn charts_show_the_range_behind_the_median() {
+        let stat = |median, min, max| Stat {
+            median,
+            min,
+            max,
+            kind: Kind::Ratio,
+        };
+        let chart = bar_chart(
+            "t",
+            "倍",
+            &[
+                ("a", stat(10.84, 9.0, 12.0)),
+                ("b", stat(254.0, 47.0, 354.0)),
+            ],
+            1.0,
+        );
+        assert!(chart.contains("x-axis [\"a 10.8\", \"b 254\"]"), "{chart}");
         assert!(chart.contains("y-axis \"倍\" 0 --> 400"), "{chart}");
-        assert!(chart.contains("bar [10.8, 354]"), "{chart}");
+        let bars: Vec<&str> = chart
+            .lines()
+            .filter(|l| l.trim_start().starts_with("bar"))
+            .collect();
+        assert_eq!(
+            bars,
+            [
+                "    bar [12, 354]",
+                "    bar [10.8, 254]",
+                "    bar [9, 47]"
+            ]
+        );
     }
 }
