@@ -778,9 +778,9 @@ fn summary(f: &Figures, measured_for: std::time::Duration) -> String {
         "- **切换**：两个 tokio 任务经 `mpsc` 来回传递，每次切换 {}\
          （只用 `yield_now` 互相让出：{}）；两个 OS 线程在同一个 CPU 上 \
          {}，是任务的 {}；各占一个 CPU 时 {}，是 {}。\n\
-         - **启动并结束**：平均每个 tokio 任务 {}，每个 OS 线程 {}（{}）。\n\
+         - **启动并结束**：平均每个 tokio 任务 {}，每个 OS 线程 {}，是任务的 {}。\n\
          - **内存**：每个 tokio 任务让常驻内存（RSS）增长 {}，每个 OS 线程 \
-         {}（{}）。\n\
+         {}，是任务的 {}。\n\
          - **睡眠晚醒的中位数**：手写的 SleepingLoop {}，tokio 的计时器 {}。\n\
          - 每个数都是 {} 轮测量的中位数，括号里是最小值–最大值；\
          三个程序一共运行了 {:.1} 秒（`cargo xtask bench`）。\n",
