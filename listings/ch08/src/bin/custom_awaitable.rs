@@ -58,7 +58,9 @@ impl IntoFuture for Launch {
     /// How long the countdown took.
     type Output = Duration;
     // An `async` block's type has no name, so it is boxed to be named
-    // here; `Send` lets the future move to another thread of a runtime.
+    // here. Boxed *and pinned*: std implements `Future` for `Box<F>` only
+    // when `F: Unpin`, which an `async` block is not, and for `Pin<Box<F>>`
+    // always. `Send` lets the future move to another thread of a runtime.
     type IntoFuture = Pin<Box<dyn Future<Output = Duration> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
