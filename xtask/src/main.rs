@@ -18,7 +18,7 @@ mod checks;
 mod site;
 
 use author::bench;
-use checks::{copyout, outputs, selftest};
+use checks::{copyout, outputs, python, selftest};
 use site::{book, browser};
 
 use std::path::{Path, PathBuf};
@@ -38,14 +38,16 @@ commands:
                      ERROR or WARN line of the build log
   test               everything CI checks (ends with `N passed, N failed`)
   browser-tests      build the book and run only the browser tests (tests/)
-  listings [chNN..]  run the listings and compare their output
+  listings [chNN..]  run the listings and the Python programs, compare
+                     their output and the Rust/Python parity pairs
   copy-out [chNN..]  build each listing copied alone outside the workspace
   lock               refresh each listing's own Cargo.lock
   selftest           inject faults into temporary copies of the repository
                      and check that the tests catch every one
   bench              run the ch12 benchmarks (release) and rewrite
                      src/generated/ch12-figures.md
-  install-tools      install the pinned mdBook tools into the tool cache
+  install-tools      install the pinned mdBook tools and the gevent
+                     virtualenv into the tool cache
 ";
 
 fn main() -> ExitCode {
@@ -53,7 +55,9 @@ fn main() -> ExitCode {
     let root = repo_root();
     let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
-        Some("install-tools") => tools::install(),
+        Some("install-tools") => {
+            tools::install().and_then(|()| python::install_gevent())
+        }
         Some("build") => book::build(&root),
         Some("serve") => parse_port(rest).and_then(|p| book::serve(&root, p)),
         Some("test") => checks::run(&root),

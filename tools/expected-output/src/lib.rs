@@ -417,6 +417,47 @@ fn match_line(expected: &Line, actual: &str) -> Result<(), Option<String>> {
     if rest.is_empty() { Ok(()) } else { Err(None) }
 }
 
+/// Like [`match_line`], but returns the actual line with each measured value
+/// replaced by `{{measured}}`.
+fn mask_line(expected: &Line, actual: &str) -> Option<String> {
+    let mut rest = actual;
+    let mut masked = String::new();
+    for part in &expected.parts {
+        match part {
+            Part::Text(text) => {
+                rest = rest.strip_prefix(text.as_str())?;
+                masked.push_str(text);
+            }
+            Part::Measured(band) => {
+                let (measured, after) = parse_quantity(rest)?;
+                band.admits(&measured).ok()?;
+                masked.push_str("{{measured}}");
+                rest = after;
+            }
+        }
+    }
+    rest.is_empty().then_some(masked)
+}
+
+/// The lines of `stdout`, each measured value that the expected line at the
+/// same position admits replaced by `{{measured}}`; a line that does not
+/// match its expected line stays as printed. Two programs that print the
+/// same thing, up to measurements within their own bands, give the same
+/// masked lines.
+pub fn mask_measured(expected: &Expected, stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .enumerate()
+        .map(|(i, actual)| {
+            expected
+                .lines
+                .get(i)
+                .and_then(|line| mask_line(line, actual))
+                .unwrap_or_else(|| actual.to_string())
+        })
+        .collect()
+}
+
 /// Compares a program's standard output with the expected lines.
 pub fn check(expected: &Expected, stdout: &str) -> Vec<Mismatch> {
     let actual: Vec<&str> = stdout.lines().collect();

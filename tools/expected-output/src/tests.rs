@@ -152,3 +152,17 @@ fn python_timedeltas_are_times() {
     assert!(parse_quantity("12:5").is_none());
     assert_eq!(strip_bands("{{0:00:05.001 | 5s..6s}}"), "0:00:05.001");
 }
+
+#[test]
+fn measured_values_are_masked_when_in_band() {
+    let rust = expected("$ cargo run --bin a\nA\nTotal {{5.002s | 5s..7s}}\n");
+    let py = expected("$ python3 -u a.py\nA\nTotal {{0:00:05.1 | 5s..7s}}\n");
+    let r = mask_measured(&rust, "A\nTotal 5.2s\n");
+    let p = mask_measured(&py, "A\nTotal 0:00:05.300000\n");
+    assert_eq!(r, ["A", "Total {{measured}}"]);
+    assert_eq!(r, p);
+    assert_eq!(
+        mask_measured(&rust, "A\nTotal 9s\nB\n"),
+        ["A", "Total 9s", "B"]
+    );
+}

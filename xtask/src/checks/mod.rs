@@ -8,6 +8,8 @@ pub mod copyout;
 pub mod links;
 pub mod lint;
 pub mod outputs;
+pub mod parity;
+pub mod python;
 pub mod selftest;
 pub mod sources;
 
@@ -25,7 +27,7 @@ pub fn run(root: &Path) -> Result {
         .args(["test", "--locked", "--workspace"]);
     report.record("unit tests", cmd::run(&mut unit_tests));
     let listings = listings::discover_into(&mut report, root, &[]);
-    report.merge(outputs::run(root, &listings));
+    report.merge(python::check_all(root, &listings, &[]));
     report.record("book sources", sources::check(root));
     report.record("inline code blocks", code_blocks::check(root));
     let built = book::build(root);
