@@ -42,6 +42,8 @@ commands:
                      their output and the Rust/Python parity pairs
   copy-out [chNN..]  build each listing copied alone outside the workspace
   lock               refresh each listing's own Cargo.lock
+  prose              check the chapters for English API words used as
+                     Chinese words (list: xtask/src/checks/prose-words.txt)
   selftest           inject faults into temporary copies of the repository
                      and check that the tests catch every one
   bench              run the ch12 benchmarks (release) and rewrite
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
         Some("copy-out") => copyout::run_selected(&root, rest),
         Some("lock") => copyout::lock(&root),
         Some("selftest") => selftest::run(&root),
+        Some("prose") if rest.is_empty() => checks::prose::check(&root),
         Some("bench") if rest.is_empty() => bench::run(&root),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");

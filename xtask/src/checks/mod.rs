@@ -9,6 +9,7 @@ pub mod links;
 pub mod lint;
 pub mod outputs;
 pub mod parity;
+pub mod prose;
 pub mod python;
 pub mod selftest;
 pub mod sources;
@@ -30,6 +31,7 @@ pub fn run(root: &Path) -> Result {
     report.merge(python::check_all(root, &listings, &[]));
     report.record("book sources", sources::check(root));
     report.record("inline code blocks", code_blocks::check(root));
+    report.record("prose words", prose::check(root));
     let built = book::build(root);
     let book_built = built.is_ok();
     report.record("book build", built);
