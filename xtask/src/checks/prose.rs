@@ -23,39 +23,59 @@ fn words() -> Vec<(String, String)> {
         .collect()
 }
 
-/// A line with its code spans, link URLs and autolinks blanked out.
-fn prose_only(line: &str) -> String {
+/// The length of the backtick run at the start of `chars`.
+fn run_len(chars: &[char]) -> usize {
+    chars.iter().take_while(|&&c| c == '`').count()
+}
+
+/// Where a closing backtick run of exactly `run` backticks ends, if one is
+/// in `chars[from..]`.
+fn closing(chars: &[char], from: usize, run: usize) -> Option<usize> {
+    let mut j = from;
+    while j < chars.len() {
+        if chars[j] == '`' {
+            let n = run_len(&chars[j..]);
+            if n == run {
+                return Some(j + n);
+            }
+            j += n;
+        } else {
+            j += 1;
+        }
+    }
+    None
+}
+
+/// A line with its code spans, link URLs and autolinks blanked out. A code
+/// span may go on over the next lines of its paragraph: `open` carries the
+/// length of its backtick run from line to line.
+fn prose_only(line: &str, open: &mut Option<usize>) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len());
     let mut i = 0;
+    if let Some(run) = *open {
+        match closing(&chars, 0, run) {
+            Some(end) => {
+                *open = None;
+                i = end;
+            }
+            None => return out,
+        }
+    }
     while i < chars.len() {
         let c = chars[i];
         if c == '`' {
-            let run = chars[i..].iter().take_while(|&&c| c == '`').count();
             // The closing run must be exactly as long as the opening one.
-            let mut j = i + run;
-            let mut close = None;
-            while j < chars.len() {
-                if chars[j] == '`' {
-                    let n =
-                        chars[j..].iter().take_while(|&&c| c == '`').count();
-                    if n == run {
-                        close = Some(j + n);
-                        break;
-                    }
-                    j += n;
-                } else {
-                    j += 1;
-                }
-            }
-            match close {
+            let run = run_len(&chars[i..]);
+            match closing(&chars, i + run, run) {
                 Some(end) => {
                     out.push(' ');
                     i = end;
                 }
                 None => {
-                    out.extend(&chars[i..i + run]);
-                    i += run;
+                    // Closed on a later line of the paragraph.
+                    *open = Some(run);
+                    return out;
                 }
             }
             continue;
@@ -99,8 +119,13 @@ fn prose_only(line: &str) -> String {
 fn hits(text: &str, words: &[(String, String)]) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     let mut fence: Option<String> = None;
+    let mut open_span = None;
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
+        if trimmed.is_empty() {
+            // A code span never crosses a paragraph break.
+            open_span = None;
+        }
         let marker: String = trimmed
             .chars()
             .take_while(|&c| c == '`' || c == '~')
@@ -115,7 +140,7 @@ fn hits(text: &str, words: &[(String, String)]) -> Vec<(usize, String)> {
             fence = Some(marker);
             continue;
         }
-        let prose = prose_only(line);
+        let prose = prose_only(line, &mut open_span);
         for token in prose
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .filter(|t| !t.is_empty())
@@ -150,6 +175,10 @@ pub fn check(root: &Path) -> Result {
         }
     }
     if problems.is_empty() {
+        println!("    no bare {} in prose", {
+            let w: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
+            w.join("/")
+        });
         Ok(())
     } else {
         Err(format!(
@@ -187,8 +216,14 @@ mod tests {
                     <https://docs.rs/futures/latest/futures/future/>\n\
                     ```rust\nfuture.poll(cx)\n```\n\
                     - 列表里：\n  ```text\n  panic\n  ```\n\
-                    [Future 是什么](https://x.org/future)\n";
-        assert_eq!(found(text), [(10, "future".to_string())]);
+                    [Future 是什么](https://x.org/future)\n\
+                    跨行的 `let x = y else { return\n\
+                    Poll::Pending }` 也是代码，wake 不是\n";
+        let lines: Vec<(usize, String)> = found(text);
+        assert_eq!(
+            lines,
+            [(10, "future".to_string()), (12, "wake".to_string())]
+        );
     }
 
     #[test]
