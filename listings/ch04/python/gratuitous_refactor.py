@@ -1,4 +1,3 @@
-# ANCHOR: original
 def lazy_range(up_to):
     """Generator to return the sequence of integers from 0 to up_to, exclusive."""
     index = 0
@@ -7,6 +6,5 @@ def lazy_range(up_to):
             yield index
             index += 1
     yield from gratuitous_refactor()
-# ANCHOR_END: original
 
 print(list(lazy_range(5)))
