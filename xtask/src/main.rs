@@ -18,7 +18,7 @@ mod checks;
 mod site;
 
 use author::bench;
-use checks::{copyout, outputs, selftest};
+use checks::{copyout, outputs, python, selftest};
 use site::{book, browser};
 
 use std::path::{Path, PathBuf};
@@ -38,15 +38,19 @@ commands:
                      ERROR or WARN line of the build log
   test               everything CI checks (ends with `N passed, N failed`)
   browser-tests      build the book and run only the browser tests (tests/)
-  listings [chNN..]  run the listings and compare their output
+  listings [chNN..]  run the listings and the Python programs, compare
+                     their output and the Rust/Python parity pairs
   copy-out [chNN..]  build each listing copied alone outside the workspace
   lock               refresh each listing's own Cargo.lock
+  prose              check the chapters for English API words used as
+                     Chinese words (list: xtask/src/checks/prose-words.txt)
   selftest           inject faults into temporary copies of the repository
                      and check that the tests catch every one
   bench [--rounds N] run the ch12 benchmarks (release) N times (default 5)
                      and rewrite src/generated/ch12-figures.md with the
                      median and range of every figure
-  install-tools      install the pinned mdBook tools into the tool cache
+  install-tools      install the pinned mdBook tools and the gevent
+                     virtualenv into the tool cache
 ";
 
 fn main() -> ExitCode {
@@ -54,7 +58,9 @@ fn main() -> ExitCode {
     let root = repo_root();
     let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
-        Some("install-tools") => tools::install(),
+        Some("install-tools") => {
+            tools::install().and_then(|()| python::install_gevent())
+        }
         Some("build") => book::build(&root),
         Some("serve") => parse_port(rest).and_then(|p| book::serve(&root, p)),
         Some("test") => checks::run(&root),
@@ -63,6 +69,7 @@ fn main() -> ExitCode {
         Some("copy-out") => copyout::run_selected(&root, rest),
         Some("lock") => copyout::lock(&root),
         Some("selftest") => selftest::run(&root),
+        Some("prose") if rest.is_empty() => checks::prose::check(&root),
         Some("bench") => bench::run(&root, rest),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");

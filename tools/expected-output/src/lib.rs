@@ -21,7 +21,19 @@
 //! Values carry a unit: `ns`, `µs` (or `us`), `ms`, `s` for time (the units
 //! of `Duration`'s `Debug` output, so `{:.3?}` prints them), `B`, `KiB`,
 //! `MiB`, `GiB` for memory, `x` for a ratio. A band's ends must be of the
-//! same kind as the value.
+//! same kind as the value. A time may also be written the way Python prints
+//! a `datetime.timedelta`, `H:MM:SS[.ffffff]` (`0:00:05.001234`).
+//!
+//! A Python program, `listings/chNN/python/<name>.py`, has its expected
+//! output in `listings/chNN/python/output/<name>.txt`; its command line is
+//! `$ python3 -u <name>.py [ARGS...]`.
+//!
+//! A program that is shown because it *fails* (a Python 2 original, say)
+//! ends its file with one line `{{error: TEXT}}`: the program must exit with
+//! a non-zero status, and the last line of its standard error must be
+//! exactly `TEXT` (for Python, the exception line of the traceback). The
+//! lines before it are its standard output, checked as usual. The book shows
+//! the line as `TEXT`.
 
 use std::fmt;
 
@@ -30,10 +42,40 @@ use std::fmt;
 pub struct Expected {
     /// The program's arguments (what follows `--` on the command line).
     pub args: Vec<String>,
-    /// The binary named by `--bin` on the command line.
+    /// The binary named by `--bin` on the command line, or the Python
+    /// script's name without `.py`.
     pub bin: String,
+    /// What runs the program.
+    pub runner: Runner,
     /// One entry per line of standard output, with its line number in the file.
     pub lines: Vec<Line>,
+    /// `{{error: TEXT}}`: the program must fail, and this must be the last
+    /// line of its standard error.
+    pub error: Option<ErrorLine>,
+}
+
+/// What the command line runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runner {
+    /// `$ cargo run --bin NAME`
+    Cargo,
+    /// `$ python3 -u NAME.py`
+    Python,
+}
+
+/// `{{error: TEXT}}`, the last line of a file whose program must fail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorLine {
+    /// 1-based line number in the expected-output file.
+    pub number: usize,
+    /// The last line the program must write to standard error.
+    pub text: String,
+}
+
+/// The `{{error: TEXT}}` line's text, if `line` is one.
+fn error_line(line: &str) -> Option<&str> {
+    let inner = line.trim().strip_prefix("{{")?.strip_suffix("}}")?;
+    Some(inner.trim_start().strip_prefix("error:")?.trim())
 }
 
 /// One expected line of output.
@@ -97,8 +139,42 @@ const UNITS: &[(&str, f64, Kind)] = &[
     ("x", 1.0, Kind::Ratio),
 ];
 
+/// Reads a Python `timedelta` at the start of `s`, `H:MM:SS[.ffffff]`.
+fn parse_timedelta(s: &str) -> Option<(Quantity, &str)> {
+    let digits =
+        |t: &str| t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let h = digits(s);
+    let rest = s.get(h..)?.strip_prefix(':')?;
+    let (minutes, rest) = (rest.get(..2)?, rest.get(2..)?.strip_prefix(':')?);
+    let (seconds, rest) = (rest.get(..2)?, rest.get(2..)?);
+    let fraction = match rest.strip_prefix('.') {
+        Some(f) if digits(f) > 0 => &f[..digits(f)],
+        _ => "",
+    };
+    if h == 0 || digits(minutes) != 2 || digits(seconds) != 2 {
+        return None;
+    }
+    let mut value = s[..h].parse::<f64>().ok()? * 3600.0
+        + minutes.parse::<f64>().ok()? * 60.0
+        + seconds.parse::<f64>().ok()?;
+    let mut len = h + 6;
+    if !fraction.is_empty() {
+        value += format!("0.{fraction}").parse::<f64>().ok()?;
+        len += 1 + fraction.len();
+    }
+    let quantity = Quantity {
+        text: s[..len].to_string(),
+        value,
+        kind: Kind::Time,
+    };
+    Some((quantity, &s[len..]))
+}
+
 /// Reads a quantity at the start of `s`; returns it and the rest of `s`.
 pub fn parse_quantity(s: &str) -> Option<(Quantity, &str)> {
+    if let Some(found) = parse_timedelta(s) {
+        return Some(found);
+    }
     let digits = s
         .char_indices()
         .find(|&(_, c)| !(c.is_ascii_digit() || c == '.'))
@@ -127,7 +203,7 @@ fn parse_whole_quantity(s: &str) -> Result<Quantity, String> {
         Some((q, "")) => Ok(q),
         _ => Err(format!(
             "`{s}` is not a number with a unit \
-             (ns, µs, us, ms, s, B, KiB, MiB, GiB, x)"
+             (ns, µs, us, ms, s, B, KiB, MiB, GiB, x) or H:MM:SS.ffffff"
         )),
     }
 }
@@ -222,25 +298,56 @@ pub struct FormatError {
 pub fn parse(text: &str) -> Result<Expected, FormatError> {
     let mut lines = text.lines();
     let command = lines.next().unwrap_or("");
-    let (bin, args) = parse_command(command)
+    let (runner, bin, args) = parse_command(command)
         .map_err(|message| FormatError { line: 1, message })?;
-    let lines = lines
-        .enumerate()
-        .map(|(i, line)| {
-            parse_line(i + 2, line).map_err(|message| FormatError {
-                line: i + 2,
+    let mut parsed = Vec::new();
+    let mut error = None;
+    for (i, line) in lines.enumerate() {
+        let number = i + 2;
+        if error.is_some() {
+            return Err(FormatError {
+                line: number,
+                message: "nothing may follow the `{{error: ...}}` line"
+                    .to_string(),
+            });
+        }
+        if let Some(text) = error_line(line) {
+            error = Some(ErrorLine {
+                number,
+                text: text.to_string(),
+            });
+            continue;
+        }
+        parsed.push(parse_line(number, line).map_err(|message| {
+            FormatError {
+                line: number,
                 message,
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(Expected { args, bin, lines })
+            }
+        })?);
+    }
+    Ok(Expected {
+        args,
+        bin,
+        runner,
+        lines: parsed,
+        error,
+    })
 }
 
-/// `$ cargo run [--release] --bin NAME [-- ARGS...]`
-fn parse_command(line: &str) -> Result<(String, Vec<String>), String> {
+/// `$ cargo run --bin NAME [-- ARGS...]` or `$ python3 -u NAME.py [ARGS...]`
+fn parse_command(line: &str) -> Result<(Runner, String, Vec<String>), String> {
     let usage = "the first line must be the command, \
-                 `$ cargo run --bin NAME [-- ARGS...]`";
+                 `$ cargo run --bin NAME [-- ARGS...]` or \
+                 `$ python3 -u NAME.py [ARGS...]`";
     let words: Vec<&str> = line.split_whitespace().collect();
+    if let ["$", "python3", "-u", script, args @ ..] = &words[..] {
+        let name = script.strip_suffix(".py").ok_or(usage)?;
+        return Ok((
+            Runner::Python,
+            name.to_string(),
+            args.iter().map(|s| s.to_string()).collect(),
+        ));
+    }
     let (cargo, args) = match words.iter().position(|w| *w == "--") {
         Some(i) => (&words[..i], &words[i + 1..]),
         None => (&words[..], &[][..]),
@@ -250,6 +357,7 @@ fn parse_command(line: &str) -> Result<(String, Vec<String>), String> {
         _ => return Err(usage.to_string()),
     };
     Ok((
+        Runner::Cargo,
         bin.to_string(),
         args.iter().map(|s| s.to_string()).collect(),
     ))
@@ -309,6 +417,47 @@ fn match_line(expected: &Line, actual: &str) -> Result<(), Option<String>> {
     if rest.is_empty() { Ok(()) } else { Err(None) }
 }
 
+/// Like [`match_line`], but returns the actual line with each measured value
+/// replaced by `{{measured}}`.
+fn mask_line(expected: &Line, actual: &str) -> Option<String> {
+    let mut rest = actual;
+    let mut masked = String::new();
+    for part in &expected.parts {
+        match part {
+            Part::Text(text) => {
+                rest = rest.strip_prefix(text.as_str())?;
+                masked.push_str(text);
+            }
+            Part::Measured(band) => {
+                let (measured, after) = parse_quantity(rest)?;
+                band.admits(&measured).ok()?;
+                masked.push_str("{{measured}}");
+                rest = after;
+            }
+        }
+    }
+    rest.is_empty().then_some(masked)
+}
+
+/// The lines of `stdout`, each measured value that the expected line at the
+/// same position admits replaced by `{{measured}}`; a line that does not
+/// match its expected line stays as printed. Two programs that print the
+/// same thing, up to measurements within their own bands, give the same
+/// masked lines.
+pub fn mask_measured(expected: &Expected, stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .enumerate()
+        .map(|(i, actual)| {
+            expected
+                .lines
+                .get(i)
+                .and_then(|line| mask_line(line, actual))
+                .unwrap_or_else(|| actual.to_string())
+        })
+        .collect()
+}
+
 /// Compares a program's standard output with the expected lines.
 pub fn check(expected: &Expected, stdout: &str) -> Vec<Mismatch> {
     let actual: Vec<&str> = stdout.lines().collect();
@@ -346,14 +495,60 @@ pub fn check(expected: &Expected, stdout: &str) -> Vec<Mismatch> {
     mismatches
 }
 
-/// Replaces every `{{recorded | min..max}}` in a chapter with `recorded`.
-/// Text that is not a well-formed band is left as it is.
+/// Checks how a program ended against the `{{error: ...}}` line (or its
+/// absence): a program with one must fail and end its standard error with
+/// that text; one without must succeed. `None` when it is as expected.
+pub fn check_exit(
+    expected: &Expected,
+    success: bool,
+    stderr: &str,
+) -> Option<Mismatch> {
+    let last = stderr.lines().rev().find(|l| !l.trim().is_empty());
+    let last = last.unwrap_or("(no standard error)").trim_end();
+    match (&expected.error, success) {
+        (None, true) => None,
+        (None, false) => Some(Mismatch {
+            line: expected.lines.len() + 2,
+            expected: "(a successful exit)".to_string(),
+            actual: last.to_string(),
+            why: Some("the program failed".to_string()),
+        }),
+        (Some(error), false) if last == error.text => None,
+        (Some(error), success) => Some(Mismatch {
+            line: error.number,
+            expected: format!("{{{{error: {}}}}}", error.text),
+            actual: if success {
+                "(a successful exit)".to_string()
+            } else {
+                last.to_string()
+            },
+            why: Some(if success {
+                "the program was expected to fail, but it exited with 0"
+                    .to_string()
+            } else {
+                "the last line of standard error differs".to_string()
+            }),
+        }),
+    }
+}
+
+/// Replaces every `{{recorded | min..max}}` in a chapter with `recorded`,
+/// and every `{{error: TEXT}}` with `TEXT`. Text that is neither is left as
+/// it is.
 pub fn strip_bands(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
         out.push_str(&rest[..start]);
         let after = &rest[start..];
+        if let Some(end) = after.find("}}")
+            && let Some(error) = error_line(&after[..end + 2])
+            && !error.contains('\n')
+        {
+            out.push_str(error);
+            rest = &after[end + 2..];
+            continue;
+        }
         let band = after
             .find("}}")
             .and_then(|end| Some((parse_band(&after[2..end]).ok()?, end)));

@@ -102,3 +102,67 @@ fn book_shows_recorded_values_only() {
         "x 1.0s {{not a band}} {{#include f}}"
     );
 }
+
+#[test]
+fn python_command_line_gives_script_and_args() {
+    let e = expected("$ python3 -u jumping_range.py 3\n0\n");
+    assert_eq!(e.runner, Runner::Python);
+    assert_eq!(e.bin, "jumping_range");
+    assert_eq!(e.args, ["3"]);
+    assert!(parse("$ python3 -u jumping_range\n").is_err());
+    assert!(parse("$ python jumping_range.py\n").is_err());
+}
+
+#[test]
+fn an_error_line_must_end_the_file_and_match_stderr() {
+    let e = expected(
+        "$ python3 -u a.py\nout\n{{error: SyntaxError: Missing parentheses}}\n",
+    );
+    assert_eq!(e.lines.len(), 1);
+    let error = e.error.as_ref().unwrap();
+    assert_eq!(
+        (error.number, error.text.as_str()),
+        (3, "SyntaxError: Missing parentheses")
+    );
+    let tb = "Traceback (most recent call last):\n  File x\nSyntaxError: Missing parentheses\n";
+    assert_eq!(check_exit(&e, false, tb), None);
+    let worked = check_exit(&e, true, "").unwrap();
+    assert!(worked.why.unwrap().contains("expected to fail"));
+    let other = check_exit(&e, false, "ValueError: no\n").unwrap();
+    assert_eq!((other.line, other.actual.as_str()), (3, "ValueError: no"));
+    let plain = expected("$ python3 -u a.py\nout\n");
+    assert!(check_exit(&plain, true, "").is_none());
+    assert!(check_exit(&plain, false, "boom\n").is_some());
+    let err = parse("$ python3 -u a.py\n{{error: X}}\nmore\n").unwrap_err();
+    assert_eq!(err.line, 3);
+    assert_eq!(strip_bands("a\n{{error: X: y}}\n"), "a\nX: y\n");
+}
+
+#[test]
+fn python_timedeltas_are_times() {
+    let e = expected(
+        "$ python3 -u a.py\nwaited {{0:00:01.000174 | 1s..2s}}\n\
+         total {{0:00:05.001 | 5s..6s}}\n",
+    );
+    assert!(check(&e, "waited 0:00:01.5\ntotal 0:00:04.9").len() == 1);
+    assert!(check(&e, "waited 0:00:01.5\ntotal 0:00:05.9").is_empty());
+    assert!(!check(&e, "waited 0:00:02.000001\ntotal 0:00:05.9").is_empty());
+    let (q, rest) = parse_quantity("1:02:03.5 left").unwrap();
+    assert_eq!((q.value, rest), (3723.5, " left"));
+    assert!(parse_quantity("12:5").is_none());
+    assert_eq!(strip_bands("{{0:00:05.001 | 5s..6s}}"), "0:00:05.001");
+}
+
+#[test]
+fn measured_values_are_masked_when_in_band() {
+    let rust = expected("$ cargo run --bin a\nA\nTotal {{5.002s | 5s..7s}}\n");
+    let py = expected("$ python3 -u a.py\nA\nTotal {{0:00:05.1 | 5s..7s}}\n");
+    let r = mask_measured(&rust, "A\nTotal 5.2s\n");
+    let p = mask_measured(&py, "A\nTotal 0:00:05.300000\n");
+    assert_eq!(r, ["A", "Total {{measured}}"]);
+    assert_eq!(r, p);
+    assert_eq!(
+        mask_measured(&rust, "A\nTotal 9s\nB\n"),
+        ["A", "Total 9s", "B"]
+    );
+}

@@ -1,9 +1,9 @@
 //! Checks the Rust code written directly in chapters (listings are checked
 //! by running them):
 //!
-//! * a ```` ```rust,compile_fail ```` block must fail to compile, with the
-//!   error code it names (```` compile_fail,E0373 ````) if it names one:
-//!   it shows readers an error, so that error must be real;
+//! * a ```` ```rust,compile_fail ```` block must name the error code it
+//!   shows (```` compile_fail,E0373 ````) and fail to compile with that
+//!   code: it shows readers an error, so that error must be real;
 //! * any other inline ```` ```rust ```` block gets a Run button, so it must
 //!   compile as a std-only program. Fragments that are not meant to compile
 //!   are marked `ignore`; code using other crates belongs in a listing.
@@ -101,6 +101,14 @@ pub fn check(root: &Path) -> Result {
                     problems.push(format!(
                         "{at}: a compile_fail block that compiles"
                     ));
+                } else if code.is_none() {
+                    problems.push(format!(
+                        "{at}: a compile_fail block without an error code; \
+                         name the one it fails with: \
+                         ```{},{}```",
+                        block.info,
+                        error_code(&messages).unwrap_or("E....")
+                    ));
                 } else if let Some(code) = code
                     && !messages.contains(&format!("error[{code}]"))
                 {
@@ -128,6 +136,14 @@ pub fn check(root: &Path) -> Result {
     }
 }
 
+/// The code of rustc's first coded error, `E0277` in `error[E0277]: ...`.
+fn error_code(messages: &str) -> Option<&str> {
+    messages.lines().find_map(|l| {
+        let code = l.strip_prefix("error[")?.split(']').next()?;
+        Some(code)
+    })
+}
+
 fn first_error(messages: &str) -> String {
     messages
         .lines()
@@ -152,5 +168,13 @@ mod tests {
         assert_eq!(blocks[0].info, "rust,compile_fail,E0373");
         assert_eq!(blocks[0].code, "fn main() {\nlet x;\n\n}\n");
         assert_eq!(blocks[1].line, 10);
+    }
+
+    #[test]
+    fn error_code_is_the_first_coded_error() {
+        let messages = "error: aborting\nerror[E0382]: borrow of moved value\n\
+                        error[E0505]: x\n";
+        assert_eq!(error_code(messages), Some("E0382"));
+        assert_eq!(error_code("error: no code\n"), None);
     }
 }

@@ -8,6 +8,9 @@ pub mod copyout;
 pub mod links;
 pub mod lint;
 pub mod outputs;
+pub mod parity;
+pub mod prose;
+pub mod python;
 pub mod selftest;
 pub mod sources;
 
@@ -25,9 +28,10 @@ pub fn run(root: &Path) -> Result {
         .args(["test", "--locked", "--workspace"]);
     report.record("unit tests", cmd::run(&mut unit_tests));
     let listings = listings::discover_into(&mut report, root, &[]);
-    report.merge(outputs::run(root, &listings));
+    report.merge(python::check_all(root, &listings, &[]));
     report.record("book sources", sources::check(root));
     report.record("inline code blocks", code_blocks::check(root));
+    report.record("prose words", prose::check(root));
     let built = book::build(root);
     let book_built = built.is_ok();
     report.record("book build", built);

@@ -22,7 +22,7 @@ const PARALLEL: usize = 6;
 
 /// A program still running after this long is killed and reported as hung.
 /// `XTASK_LISTING_TIMEOUT` (seconds) overrides it.
-fn timeout() -> Duration {
+pub fn timeout() -> Duration {
     let secs = std::env::var("XTASK_LISTING_TIMEOUT")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -31,8 +31,13 @@ fn timeout() -> Duration {
 }
 
 /// `cargo xtask listings [chNN..]`.
+/// The Python programs and the Rust/Python parity pairs of the same chapters
+/// run too.
 pub fn run_selected(root: &Path, only: &[String]) -> Result {
-    check(root, only).finish()
+    let mut report = Report::default();
+    let listings = listings::discover_into(&mut report, root, only);
+    report.merge(super::python::check_all(root, &listings, only));
+    report.finish()
 }
 
 /// Builds and runs the listings (all, or those in `only`); one check per
@@ -46,11 +51,21 @@ pub fn check(root: &Path, only: &[String]) -> Report {
 
 /// Builds and runs the programs of the given listings; one check each.
 pub fn run(root: &Path, listings: &[Listing]) -> Report {
+    run_collecting(root, listings).0
+}
+
+/// [`run`], also returning what each program that passed printed, by id
+/// (`chNN/<name>`), for the parity check.
+pub fn run_collecting(
+    root: &Path,
+    listings: &[Listing],
+) -> (Report, super::python::Outputs) {
     let mut report = Report::default();
+    let mut outputs = super::python::Outputs::new();
     let programs: Vec<&Program> =
         listings.iter().flat_map(|l| &l.programs).collect();
     if programs.is_empty() {
-        return report;
+        return (report, outputs);
     }
     let mut build = cmd::cargo();
     build
@@ -66,7 +81,7 @@ pub fn run(root: &Path, listings: &[Listing]) -> Report {
                 Err(format!("not run: the listings do not build ({e})").into()),
             );
         }
-        return report;
+        return (report, outputs);
     }
     let bin_dir = cmd::target_dir(root).join("debug");
     let queue = Mutex::new(programs.iter());
@@ -86,23 +101,43 @@ pub fn run(root: &Path, listings: &[Listing]) -> Report {
     let mut results = results.into_inner().unwrap();
     results.sort_by(|a, b| a.0.cmp(&b.0));
     for (id, result) in results {
+        let result = result.map(|stdout| {
+            outputs.insert(id.clone(), stdout);
+        });
         report.record(&format!("listing {id}"), result);
     }
-    report
+    (report, outputs)
 }
 
 fn relative<'a>(root: &Path, path: &'a Path) -> std::path::Display<'a> {
     path.strip_prefix(root).unwrap_or(path).display()
 }
 
-/// Runs one program and compares its output.
-fn check_program(root: &Path, bin_dir: &Path, program: &Program) -> Result {
+/// The last lines of a program's standard error, to quote in a failure.
+pub fn stderr_tail(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let tail = &lines[lines.len().saturating_sub(15)..];
+    if tail.is_empty() {
+        String::new()
+    } else {
+        format!("\n  stderr:\n    {}", tail.join("\n    "))
+    }
+}
+
+/// Runs one program and compares its output; returns what it printed.
+fn check_program(
+    root: &Path,
+    bin_dir: &Path,
+    program: &Program,
+) -> Result<String> {
     let expected_path = relative(root, &program.expected);
     let text = fs::read_to_string(&program.expected)
         .map_err(|e| format!("{expected_path}: {e}"))?;
     let expected = expected_output::parse(&text)
         .map_err(|e| format!("{expected_path}:{}: {}", e.line, e.message))?;
-    if expected.bin != program.name {
+    if expected.runner != expected_output::Runner::Cargo
+        || expected.bin != program.name
+    {
         return Err(format!(
             "{expected_path}:1: the command runs `--bin {}`, but this file \
              belongs to `{}`",
@@ -116,15 +151,7 @@ fn check_program(root: &Path, bin_dir: &Path, program: &Program) -> Result {
         .current_dir(program.source.ancestors().nth(3).unwrap());
     let run = run_with_timeout(&mut command, timeout())?;
     let source = relative(root, &program.source);
-    let stderr_tail = || {
-        let lines: Vec<&str> = run.stderr.lines().collect();
-        let tail = &lines[lines.len().saturating_sub(15)..];
-        if tail.is_empty() {
-            String::new()
-        } else {
-            format!("\n  stderr:\n    {}", tail.join("\n    "))
-        }
-    };
+    let stderr_tail = || stderr_tail(&run.stderr);
     if run.timed_out {
         return Err(format!(
             "{source}: still running after {:?}: killed (does it hang?){}",
@@ -144,7 +171,7 @@ fn check_program(root: &Path, bin_dir: &Path, program: &Program) -> Result {
     let mismatches = expected_output::check(&expected, &run.stdout);
     if mismatches.is_empty() {
         println!("    {} ran in {:.2?}", program.id, run.elapsed);
-        return Ok(());
+        return Ok(run.stdout);
     }
     let mut message = format!("{source}: output differs from {expected_path}");
     for m in &mismatches {
@@ -159,18 +186,18 @@ fn check_program(root: &Path, bin_dir: &Path, program: &Program) -> Result {
     Err(message.into())
 }
 
-struct Run {
-    stdout: String,
-    stderr: String,
-    status: String,
-    status_ok: bool,
-    timed_out: bool,
-    elapsed: Duration,
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: String,
+    pub status_ok: bool,
+    pub timed_out: bool,
+    pub elapsed: Duration,
 }
 
 /// Runs a command with no stdin, collecting its output; kills it when it
 /// outlives `limit`.
-fn run_with_timeout(command: &mut Command, limit: Duration) -> Result<Run> {
+pub fn run_with_timeout(command: &mut Command, limit: Duration) -> Result<Run> {
     cmd::echo(command);
     let start = Instant::now();
     let mut child = command

@@ -11,6 +11,8 @@ use crate::site::book;
 use std::fs;
 use std::path::Path;
 
+mod python_faults;
+
 /// Applies a fault to the copy at the given root.
 type Apply = fn(&Path) -> Result;
 /// Runs a check on a root; returns its failure messages (none = passed).
@@ -349,13 +351,20 @@ pub fn run(root: &Path) -> Result {
     // SAFETY: set before any check of the self-test starts a thread.
     unsafe { std::env::set_var("CARGO_TARGET_DIR", &target) };
     let mut lines = Vec::new();
-    for (i, fault) in faults().iter().enumerate() {
+    // `XTASK_SELFTEST_ONLY=text` runs only the faults whose description
+    // contains `text` (while working on one check).
+    let only = std::env::var("XTASK_SELFTEST_ONLY").unwrap_or_default();
+    let all = faults()
+        .into_iter()
+        .chain(python_faults::faults())
+        .filter(|f| f.what.contains(only.as_str()));
+    for (i, fault) in all.enumerate() {
         println!(
             "\n--- self-test: {} (the check below must fail) ---",
             fault.what
         );
         let copy = base.join(i.to_string());
-        let line = match try_fault(root, &copy, fault) {
+        let line = match try_fault(root, &copy, &fault) {
             Ok(()) => format!("caught: {} ({})", fault.what, fault.names[0]),
             Err(why) => format!("MISSED: {}: {why}", fault.what),
         };

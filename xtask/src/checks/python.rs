@@ -1,0 +1,389 @@
+//! The Python side: every Python program a chapter shows is a file, run
+//! with `python3 -u` and checked against its expected output exactly like a
+//! Rust listing (same format, same matcher).
+//!
+//! ```text
+//! listings/chNN/python/<name>.py           one program (chapters include it)
+//! listings/chNN/python/output/<name>.txt   what it prints; first line
+//!                                          `$ python3 -u <name>.py`
+//! ```
+//!
+//! An original that no longer runs (Python 2, an API removed in 3.11, a bug
+//! in the article) ends its expected output with `{{error: TEXT}}`: it must
+//! fail, and `TEXT` must be the last line of its standard error. A program
+//! that imports gevent runs with the pinned gevent from a virtualenv in the
+//! tool cache, never with the system Python's packages.
+
+use crate::listings::Listing;
+use crate::report::Report;
+use crate::{Result, cmd, tools};
+use expected_output::Runner;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, OnceLock};
+use std::thread;
+
+use super::outputs;
+
+/// The oldest Python the book's programs are checked with: the chapters
+/// quote what Python 3.11 prints.
+const MIN_VERSION: (u32, u32) = (3, 11);
+
+/// The gevent the Part 2 programs run with, and its pinned dependencies.
+pub const GEVENT_VERSION: &str = "26.9.0";
+const GEVENT_REQUIREMENTS: &str = include_str!("gevent-requirements.txt");
+
+/// How many programs run at once (they mostly sleep).
+const PARALLEL: usize = 6;
+
+/// What each program printed, by id, for the parity check.
+pub type Outputs = BTreeMap<String, String>;
+
+/// `listings/chNN/python/<name>.py` with its expected output.
+pub struct PyProgram {
+    /// `chNN/python/<name>.py`, how reports and the parity file name it.
+    pub id: String,
+    pub name: String,
+    pub source: PathBuf,
+    pub expected: PathBuf,
+    pub gevent: bool,
+}
+
+/// Every Python program under `root/listings/*/python` (of the chapters in
+/// `only`, or all), and the layout problems: a program without an expected
+/// output, an expected output without a program.
+pub fn discover(root: &Path, only: &[String]) -> (Vec<PyProgram>, Vec<String>) {
+    let mut programs = Vec::new();
+    let mut problems = Vec::new();
+    let rel =
+        |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(root.join("listings"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("python"))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let chapter = dir
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !only.is_empty() && !only.contains(&chapter) {
+            continue;
+        }
+        let scripts = stems(&dir, "py");
+        for out in stems(&dir.join("output"), "txt") {
+            if !scripts.contains(&out) {
+                problems.push(format!(
+                    "{}: expected output without a program (no {out}.py)",
+                    rel(&dir.join("output").join(format!("{out}.txt")))
+                ));
+            }
+        }
+        for name in scripts {
+            let source = dir.join(format!("{name}.py"));
+            let expected = dir.join("output").join(format!("{name}.txt"));
+            if !expected.is_file() {
+                problems.push(format!(
+                    "{}: program without expected output (create {})",
+                    rel(&source),
+                    rel(&expected)
+                ));
+                continue;
+            }
+            let text = fs::read_to_string(&source).unwrap_or_default();
+            programs.push(PyProgram {
+                id: format!("{chapter}/python/{name}.py"),
+                name,
+                source,
+                expected,
+                gevent: needs_gevent(&text),
+            });
+        }
+    }
+    (programs, problems)
+}
+
+/// A program that imports gevent at the top level runs with the gevent
+/// virtualenv.
+fn needs_gevent(source: &str) -> bool {
+    source.lines().any(|line| {
+        line.starts_with("import gevent") || line.starts_with("from gevent ")
+    })
+}
+
+fn stems(dir: &Path, ext: &str) -> Vec<String> {
+    let mut stems: Vec<String> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == ext))
+        .filter_map(|p| Some(p.file_stem()?.to_str()?.to_string()))
+        .collect();
+    stems.sort();
+    stems
+}
+
+/// `python3 --version` is 3.11 or newer; a missing `python3` says what to
+/// install. Checked once per process.
+pub fn check_python() -> Result {
+    static CHECKED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+    CHECKED
+        .get_or_init(|| {
+            let install = "install Python 3.11 or newer as `python3` \
+                           (Debian: apt-get install python3 python3-venv)";
+            let mut version = Command::new("python3");
+            version.args([
+                "-c",
+                "import sys; print(\"%d.%d\" % sys.version_info[:2])",
+            ]);
+            let out = cmd::capture(&mut version)
+                .map_err(|e| format!("{e}: {install}"))?;
+            let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            let parsed = text.split_once('.').and_then(|(a, b)| {
+                Some((a.parse::<u32>().ok()?, b.parse::<u32>().ok()?))
+            });
+            match parsed {
+                Some(v) if out.status.success() && v >= MIN_VERSION => Ok(()),
+                _ => Err(format!(
+                    "python3 is version `{text}`, the Python programs need \
+                     {}.{}+: {install}",
+                    MIN_VERSION.0, MIN_VERSION.1
+                )),
+            }
+        })
+        .clone()
+        .map_err(Into::into)
+}
+
+/// `<tool cache>/python-gevent-<version>`.
+pub fn gevent_venv() -> PathBuf {
+    tools::cache_dir().join(format!("python-gevent-{GEVENT_VERSION}"))
+}
+
+fn venv_python(venv: &Path) -> PathBuf {
+    venv.join("bin").join("python3")
+}
+
+/// The virtualenv's Python imports the pinned gevent.
+fn gevent_works(venv: &Path) -> bool {
+    Command::new(venv_python(venv))
+        .args(["-c", "import gevent; print(gevent.__version__)"])
+        .output()
+        .is_ok_and(|out| {
+            out.status.success()
+                && String::from_utf8_lossy(&out.stdout).trim() == GEVENT_VERSION
+        })
+}
+
+/// Creates the gevent virtualenv in the tool cache unless it already works:
+/// `python3 -m venv`, then pip with every package pinned by hash. It is
+/// built beside its final place and renamed, so a half-built one is never
+/// used.
+pub fn install_gevent() -> Result {
+    check_python()?;
+    let venv = gevent_venv();
+    if gevent_works(&venv) {
+        println!("gevent {GEVENT_VERSION} is installed in {}", venv.display());
+        return Ok(());
+    }
+    let building = tools::cache_dir().join(format!(
+        "python-gevent-{GEVENT_VERSION}.building-{}",
+        std::process::id()
+    ));
+    let _ = fs::remove_dir_all(&building);
+    fs::create_dir_all(tools::cache_dir())?;
+    cmd::run(Command::new("python3").args(["-m", "venv"]).arg(&building))
+        .map_err(|e| {
+            format!(
+                "{e}\ncannot create a virtualenv (Debian: apt-get install \
+                 python3-venv)"
+            )
+        })?;
+    let requirements = building.join("requirements.txt");
+    fs::write(&requirements, GEVENT_REQUIREMENTS)?;
+    cmd::run(
+        Command::new(venv_python(&building))
+            .args(["-m", "pip", "install", "--quiet", "--require-hashes"])
+            .args(["--only-binary=:all:", "--no-input", "-r"])
+            .arg(&requirements),
+    )?;
+    if venv.exists() {
+        // A broken or stale one (another Python, an older pin).
+        fs::remove_dir_all(&venv)?;
+    }
+    if fs::rename(&building, &venv).is_err() {
+        // Another process finished first; use its copy.
+        let _ = fs::remove_dir_all(&building);
+    }
+    if gevent_works(&venv) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: gevent {GEVENT_VERSION} does not import after installing",
+            venv.display()
+        )
+        .into())
+    }
+}
+
+/// `cargo xtask listings` and the self-test: the Python programs of the
+/// chapters in `only` (all when empty).
+pub fn check(root: &Path, only: &[String]) -> Report {
+    run(root, only).0
+}
+
+/// Runs the Python programs side by side; one check each (plus one for the
+/// layout), and what each printed.
+pub fn run(root: &Path, only: &[String]) -> (Report, Outputs) {
+    let mut report = Report::default();
+    let (programs, problems) = discover(root, only);
+    if !problems.is_empty() {
+        report.record("python layout", Err(problems.join("\n").into()));
+    }
+    if programs.is_empty() {
+        return (report, Outputs::new());
+    }
+    let setup = check_python().and_then(|()| {
+        if programs.iter().any(|p| p.gevent) {
+            install_gevent()
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = setup {
+        for program in &programs {
+            report.record(
+                &format!("python {}", program.id),
+                Err(format!("{}: not run: {e}", rel(root, &program.source))
+                    .into()),
+            );
+        }
+        return (report, Outputs::new());
+    }
+    let queue = Mutex::new(programs.iter());
+    let results = Mutex::new(Vec::new());
+    thread::scope(|s| {
+        for _ in 0..PARALLEL {
+            s.spawn(|| {
+                loop {
+                    let next = queue.lock().unwrap().next();
+                    let Some(program) = next else { break };
+                    let result = check_program(root, program);
+                    results.lock().unwrap().push((program.id.clone(), result));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut outputs = Outputs::new();
+    for (id, result) in results {
+        let result = result.map(|stdout| {
+            outputs.insert(id.clone(), stdout);
+        });
+        report.record(&format!("python {id}"), result);
+    }
+    (report, outputs)
+}
+
+fn rel(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// Runs one program; on success returns what it printed.
+fn check_program(root: &Path, program: &PyProgram) -> Result<String> {
+    let expected_path = rel(root, &program.expected);
+    let text = fs::read_to_string(&program.expected)
+        .map_err(|e| format!("{expected_path}: {e}"))?;
+    let expected = expected_output::parse(&text)
+        .map_err(|e| format!("{expected_path}:{}: {}", e.line, e.message))?;
+    if expected.runner != Runner::Python || expected.bin != program.name {
+        return Err(format!(
+            "{expected_path}:1: the first line must be \
+             `$ python3 -u {}.py`",
+            program.name
+        )
+        .into());
+    }
+    let python = if program.gevent {
+        venv_python(&gevent_venv())
+    } else {
+        PathBuf::from("python3")
+    };
+    let mut command = Command::new(python);
+    command
+        .arg("-u")
+        .arg(format!("{}.py", program.name))
+        .args(&expected.args)
+        .env("PYTHONUTF8", "1")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .current_dir(program.source.parent().unwrap());
+    let run = outputs::run_with_timeout(&mut command, outputs::timeout())?;
+    let source = rel(root, &program.source);
+    let stderr_tail = outputs::stderr_tail(&run.stderr);
+    if run.timed_out {
+        return Err(format!(
+            "{source}: still running after {:?}: killed (does it hang?){}",
+            outputs::timeout(),
+            stderr_tail
+        )
+        .into());
+    }
+    let mut mismatches = expected_output::check(&expected, &run.stdout);
+    mismatches.extend(expected_output::check_exit(
+        &expected,
+        run.status_ok,
+        &run.stderr,
+    ));
+    if mismatches.is_empty() {
+        println!("    {} ran in {:.2?}", program.id, run.elapsed);
+        return Ok(run.stdout);
+    }
+    let mut message = format!(
+        "{source}: output differs from {expected_path} ({}){}",
+        run.status,
+        if run.status_ok {
+            String::new()
+        } else {
+            stderr_tail
+        }
+    );
+    for m in &mismatches {
+        message.push_str(&format!(
+            "\n  {expected_path}:{}\n    expected: {}\n    actual:   {}",
+            m.line, m.expected, m.actual
+        ));
+        if let Some(why) = &m.why {
+            message.push_str(&format!("\n    why:      {why}"));
+        }
+    }
+    Err(message.into())
+}
+
+/// The Rust listings, the Python programs and the parity pairs between
+/// them, for the chapters in `only` (all when empty): what
+/// `cargo xtask listings` and `cargo xtask test` run.
+pub fn check_all(root: &Path, listings: &[Listing], only: &[String]) -> Report {
+    let mut report = Report::default();
+    let (rust, rust_outputs) = outputs::run_collecting(root, listings);
+    report.merge(rust);
+    let (python, python_outputs) = run(root, only);
+    report.merge(python);
+    report.merge(super::parity::check(
+        root,
+        &rust_outputs,
+        &python_outputs,
+        only,
+    ));
+    report
+}
