@@ -17,13 +17,14 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 // ANCHOR: task
-/// What the executor stores for each task: the boxed `async` body. It is
-/// `None` once the body has finished, so a late wake finds nothing to run.
+/// What the executor stores for each task: the boxed `async` body.
 type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 struct Task {
-    /// A `Mutex` only because a `Waker` must be `Send + Sync`: any thread
-    /// (here the timer's) may hold one. Only the executor thread polls.
+    /// `None` once the body has finished, so a late wake finds nothing to
+    /// run. A `Mutex`, not a `RefCell`, because a `Waker` must be
+    /// `Send + Sync`: any thread (here the timer's) may hold one. Only the
+    /// executor thread polls.
     future: Mutex<Option<BoxFuture>>,
 }
 
