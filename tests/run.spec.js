@@ -104,8 +104,10 @@ test('an unreachable Playground gives a clear message', async ({ page }) => {
     await expect(button).toBeEnabled();
 });
 
-test('every runnable Rust block has Run; the others have a note or nothing', async ({ page }) => {
-    for (const entry of book.pages()) {
+// One test per page, so that the time limit does not shrink per page as
+// the book grows.
+for (const entry of book.pages()) {
+    test(`${entry.html}: every runnable Rust block has Run; the others have a note or nothing`, async ({ page }) => {
         await page.goto(entry.html);
         const blocks = await page.$$eval('pre > code', codes => codes
             .filter(c => /language-rust|editable/.test(c.className))
@@ -127,8 +129,8 @@ test('every runnable Rust block has Run; the others have a note or nothing', asy
                 expect(b.run, `${where} should have Run`).toBe(true);
             }
         }
-    }
-});
+    });
+}
 
 test('blocks using futures-lite or marked noplayground get a note, not Run', async ({ page }) => {
     // The real ch03 page with its two listing blocks swapped for a

@@ -35,8 +35,9 @@ pub fn timeout() -> Duration {
 /// run too.
 pub fn run_selected(root: &Path, only: &[String]) -> Result {
     let mut report = Report::default();
-    let listings = listings::discover_into(&mut report, root, only);
-    report.merge(super::python::check_all(root, &listings, only));
+    let only = super::parity::with_partners(root, only);
+    let listings = listings::discover_into(&mut report, root, &only);
+    report.merge(super::python::check_all(root, &listings, &only));
     report.finish()
 }
 

@@ -97,6 +97,32 @@ fn files(root: &Path, id: &str, python: bool) -> (PathBuf, PathBuf) {
     }
 }
 
+/// `only` plus the chapters on the other side of every pair that touches
+/// one of them, so that `cargo xtask listings ch18` also runs the ch10
+/// program that ch18's listing is compared with. Empty stays empty (all).
+pub fn with_partners(root: &Path, only: &[String]) -> Vec<String> {
+    let mut chapters = only.to_vec();
+    if only.is_empty() {
+        return chapters;
+    }
+    let text = fs::read_to_string(root.join(PARITY_FILE)).unwrap_or_default();
+    for pair in parse(&text).unwrap_or_default() {
+        let (a, b) = (chapter(&pair.python), chapter(&pair.rust));
+        for (this, other) in [(a, b), (b, a)] {
+            if only.iter().any(|c| c == this)
+                && !chapters.iter().any(|c| c == other)
+            {
+                println!(
+                    "(also running {other}: {PARITY_FILE}:{} pairs it with {this})",
+                    pair.line
+                );
+                chapters.push(other.to_string());
+            }
+        }
+    }
+    chapters
+}
+
 /// Compares every declared pair whose chapter is in `only` (all when empty);
 /// one check per pair.
 pub fn check(
