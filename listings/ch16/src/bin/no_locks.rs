@@ -66,8 +66,9 @@ async fn switch_inside(counter: Rc<Cell<u32>>) {
 }
 
 fn main() {
-    // `Rc` and `Cell` have no locks and no atomics. They are neither `Send`
-    // nor `Sync`, so the compiler would refuse to share them with a thread.
+    // `Rc` and `Cell` have no locks and no atomics. `Rc` is neither `Send`
+    // nor `Sync` (`Cell<u32>` is `Send`, only not `Sync`), so the compiler
+    // refuses to send this `Rc<Cell<u32>>` to another thread.
     let counter = Rc::new(Cell::new(0));
     run(vec![
         Box::pin(add_then_switch(counter.clone())),

@@ -105,7 +105,9 @@ impl<Y: 'static, S: 'static, R> Generator<Y, S, R> {
 }
 
 impl<Y: 'static, S: 'static> Generator<Y, S, ()> {
-    /// `gen.send(x)`: `None` once the generator has finished.
+    /// `gen.send(x)`: `None` if the body finishes during this call. Sending
+    /// to a generator that has already finished panics (in `resume`), where
+    /// Python would raise `StopIteration` again.
     fn send(&mut self, value: S) -> Option<Y> {
         match self.resume(Some(value)) {
             State::Yielded(y) => Some(y),
