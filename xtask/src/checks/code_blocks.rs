@@ -3,7 +3,10 @@
 //!
 //! * a ```` ```rust,compile_fail ```` block must name the error code it
 //!   shows (```` compile_fail,E0373 ````) and fail to compile with that
-//!   code: it shows readers an error, so that error must be real;
+//!   code: it shows readers an error, so that error must be real. An error
+//!   that rustc prints without a code ("future cannot be sent between
+//!   threads safely") is marked `compile_fail,no-error-code` instead, and
+//!   the check fails if rustc ever gives it a code;
 //! * any other inline ```` ```rust ```` block gets a Run button, so it must
 //!   compile as a std-only program. Fragments that are not meant to compile
 //!   are marked `ignore`; code using other crates belongs in a listing.
@@ -101,11 +104,30 @@ pub fn check(root: &Path) -> Result {
                     problems.push(format!(
                         "{at}: a compile_fail block that compiles"
                     ));
+                } else if flags.contains(&NO_CODE) {
+                    // Some errors have no code (rustc's "future cannot be
+                    // sent between threads safely"): the block says so, and
+                    // the check holds it to that.
+                    if let Some(found) = error_code(&messages) {
+                        problems.push(format!(
+                            "{at}: marked {NO_CODE}, but rustc fails with \
+                             {found}: name it instead"
+                        ));
+                    } else if !messages
+                        .lines()
+                        .any(|l| l.starts_with("error: "))
+                    {
+                        problems.push(format!(
+                            "{at}: marked {NO_CODE}, but rustc printed no \
+                             error line"
+                        ));
+                    }
                 } else if code.is_none() {
                     problems.push(format!(
                         "{at}: a compile_fail block without an error code; \
                          name the one it fails with: \
-                         ```{},{}```",
+                         ```{},{}``` (or `{NO_CODE}` for an error that \
+                         has none)",
                         block.info,
                         error_code(&messages).unwrap_or("E....")
                     ));
@@ -135,6 +157,9 @@ pub fn check(root: &Path) -> Result {
         Err(problems.join("\n").into())
     }
 }
+
+/// The info-string flag of a `compile_fail` block whose error has no code.
+const NO_CODE: &str = "no-error-code";
 
 /// The code of rustc's first coded error, `E0277` in `error[E0277]: ...`.
 fn error_code(messages: &str) -> Option<&str> {
