@@ -30,8 +30,12 @@ use std::fmt;
 pub struct Expected {
     /// The program's arguments (what follows `--` on the command line).
     pub args: Vec<String>,
-    /// The binary named by `--bin` on the command line.
+    /// The program named on the command line: a binary (`--bin NAME`) or,
+    /// for an exercise, an example (`--example NAME`).
     pub bin: String,
+    /// Whether the command runs an example (`--example`) rather than a
+    /// binary (`--bin`).
+    pub example: bool,
     /// One entry per line of standard output, with its line number in the file.
     pub lines: Vec<Line>,
 }
@@ -222,7 +226,7 @@ pub struct FormatError {
 pub fn parse(text: &str) -> Result<Expected, FormatError> {
     let mut lines = text.lines();
     let command = lines.next().unwrap_or("");
-    let (bin, args) = parse_command(command)
+    let (bin, example, args) = parse_command(command)
         .map_err(|message| FormatError { line: 1, message })?;
     let lines = lines
         .enumerate()
@@ -233,24 +237,35 @@ pub fn parse(text: &str) -> Result<Expected, FormatError> {
             })
         })
         .collect::<Result<_, _>>()?;
-    Ok(Expected { args, bin, lines })
+    Ok(Expected {
+        args,
+        bin,
+        example,
+        lines,
+    })
 }
 
-/// `$ cargo run [--release] --bin NAME [-- ARGS...]`
-fn parse_command(line: &str) -> Result<(String, Vec<String>), String> {
+/// `$ cargo run --bin NAME [-- ARGS...]` or
+/// `$ cargo run --example NAME [-- ARGS...]`
+fn parse_command(
+    line: &str,
+) -> Result<(String, bool, Vec<String>), String> {
     let usage = "the first line must be the command, \
-                 `$ cargo run --bin NAME [-- ARGS...]`";
+                 `$ cargo run --bin NAME [-- ARGS...]` \
+                 (an exercise: `--example NAME`)";
     let words: Vec<&str> = line.split_whitespace().collect();
     let (cargo, args) = match words.iter().position(|w| *w == "--") {
         Some(i) => (&words[..i], &words[i + 1..]),
         None => (&words[..], &[][..]),
     };
-    let bin = match cargo {
-        ["$", "cargo", "run", "--bin", bin] => bin,
+    let (bin, example) = match cargo {
+        ["$", "cargo", "run", "--bin", bin] => (bin, false),
+        ["$", "cargo", "run", "--example", name] => (name, true),
         _ => return Err(usage.to_string()),
     };
     Ok((
         bin.to_string(),
+        example,
         args.iter().map(|s| s.to_string()).collect(),
     ))
 }

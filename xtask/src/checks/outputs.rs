@@ -22,7 +22,7 @@ const PARALLEL: usize = 6;
 
 /// A program still running after this long is killed and reported as hung.
 /// `XTASK_LISTING_TIMEOUT` (seconds) overrides it.
-fn timeout() -> Duration {
+pub fn timeout() -> Duration {
     let secs = std::env::var("XTASK_LISTING_TIMEOUT")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -102,7 +102,7 @@ fn check_program(root: &Path, bin_dir: &Path, program: &Program) -> Result {
         .map_err(|e| format!("{expected_path}: {e}"))?;
     let expected = expected_output::parse(&text)
         .map_err(|e| format!("{expected_path}:{}: {}", e.line, e.message))?;
-    if expected.bin != program.name {
+    if expected.bin != program.name || expected.example {
         return Err(format!(
             "{expected_path}:1: the command runs `--bin {}`, but this file \
              belongs to `{}`",
@@ -159,18 +159,21 @@ fn check_program(root: &Path, bin_dir: &Path, program: &Program) -> Result {
     Err(message.into())
 }
 
-struct Run {
-    stdout: String,
-    stderr: String,
-    status: String,
-    status_ok: bool,
-    timed_out: bool,
-    elapsed: Duration,
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: String,
+    pub status_ok: bool,
+    pub timed_out: bool,
+    pub elapsed: Duration,
 }
 
 /// Runs a command with no stdin, collecting its output; kills it when it
 /// outlives `limit`.
-fn run_with_timeout(command: &mut Command, limit: Duration) -> Result<Run> {
+pub fn run_with_timeout(
+    command: &mut Command,
+    limit: Duration,
+) -> Result<Run> {
     cmd::echo(command);
     let start = Instant::now();
     let mut child = command
