@@ -134,7 +134,9 @@ fn bounded_jump(up_to: i64, max_jump: i64) -> Generator<i64, i64, ()> {
     Generator::new(move |co| async move {
         // ---- 练习：从这里开始 ----
         let first = co.yield_(0).await;
-        todo!("照 jumping_range 写完：收到 {first:?}，每次最多跳 {max_jump}，到 {up_to} 为止")
+        todo!(
+            "照 jumping_range 写完：收到 {first:?}，每次最多跳 {max_jump}，到 {up_to} 为止"
+        )
         // ---- 练习：到这里结束 ----
     })
 }

@@ -109,7 +109,9 @@ type Gen = Co<i64, i64>;
 
 /// One level down: yields `question`, returns the answer sent back.
 async fn ask(co: &Gen, question: i64) -> i64 {
-    co.yield_(question).await.expect("the caller sends an answer")
+    co.yield_(question)
+        .await
+        .expect("the caller sends an answer")
 }
 
 // ---- 练习：从这里开始 ----

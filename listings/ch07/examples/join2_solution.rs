@@ -84,7 +84,10 @@ where
             this.b_out = Some(value);
         }
         if this.a_out.is_some() && this.b_out.is_some() {
-            Poll::Ready((this.a_out.take().unwrap(), this.b_out.take().unwrap()))
+            Poll::Ready((
+                this.a_out.take().unwrap(),
+                this.b_out.take().unwrap(),
+            ))
         } else {
             // Each pending child has arranged its own wake-up through `cx`.
             Poll::Pending

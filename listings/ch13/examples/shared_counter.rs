@@ -18,7 +18,10 @@ const STEPS: u32 = 3;
 /// each step.
 async fn task(name: &str, counter: Rc<Cell<u32>>) {
     // ---- 练习：从这里开始 ----
-    todo!("{name}：{STEPS} 次把计数器（现在是 {}）加一、打印、让出", counter.get())
+    todo!(
+        "{name}：{STEPS} 次把计数器（现在是 {}）加一、打印、让出",
+        counter.get()
+    )
     // ---- 练习：到这里结束 ----
 }
 

@@ -247,9 +247,7 @@ pub fn parse(text: &str) -> Result<Expected, FormatError> {
 
 /// `$ cargo run --bin NAME [-- ARGS...]` or
 /// `$ cargo run --example NAME [-- ARGS...]`
-fn parse_command(
-    line: &str,
-) -> Result<(String, bool, Vec<String>), String> {
+fn parse_command(line: &str) -> Result<(String, bool, Vec<String>), String> {
     let usage = "the first line must be the command, \
                  `$ cargo run --bin NAME [-- ARGS...]` \
                  (an exercise: `--example NAME`)";

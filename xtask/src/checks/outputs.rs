@@ -170,10 +170,7 @@ pub struct Run {
 
 /// Runs a command with no stdin, collecting its output; kills it when it
 /// outlives `limit`.
-pub fn run_with_timeout(
-    command: &mut Command,
-    limit: Duration,
-) -> Result<Run> {
+pub fn run_with_timeout(command: &mut Command, limit: Duration) -> Result<Run> {
     cmd::echo(command);
     let start = Instant::now();
     let mut child = command

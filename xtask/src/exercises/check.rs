@@ -57,7 +57,8 @@ fn split(text: &str) -> std::result::Result<Split, String> {
 /// The problems in the two sources of one exercise: markers, `todo!()`
 /// only in the starter, and identical text outside the regions.
 fn structure(root: &Path, exercise: &Exercise) -> Vec<String> {
-    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    let rel =
+        |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
     let (starter, solution) = (rel(&exercise.starter), rel(&exercise.solution));
     let read = |p: &Path| fs::read_to_string(p).unwrap_or_default();
     let mut problems = Vec::new();
@@ -85,8 +86,12 @@ fn structure(root: &Path, exercise: &Exercise) -> Vec<String> {
         .find(|(a, b)| a.1 != b.1)
         .map(|(a, b)| (Some(a), Some(b)))
         .or_else(|| {
-            (s.outside.len() != t.outside.len())
-                .then(|| (s.outside.get(t.outside.len()), t.outside.get(s.outside.len())))
+            (s.outside.len() != t.outside.len()).then(|| {
+                (
+                    s.outside.get(t.outside.len()),
+                    t.outside.get(s.outside.len()),
+                )
+            })
         });
     if let Some((a, b)) = differ {
         let show = |side: Option<&(usize, String)>, file: &str| match side {
@@ -165,13 +170,19 @@ pub fn run_all(
             s.spawn(|| {
                 loop {
                     let next = queue.lock().unwrap().next();
-                    let Some((i, (exercise, source))) = next else { break };
+                    let Some((i, (exercise, source))) = next else {
+                        break;
+                    };
                     let target = source.file_stem().unwrap().to_string_lossy();
                     let result = programs
                         .get(target.as_ref())
-                        .ok_or_else(|| format!("example `{target}` was not built").into())
+                        .ok_or_else(|| {
+                            format!("example `{target}` was not built").into()
+                        })
                         .and_then(|p| super::run_program(p, &exercise.dir))
-                        .and_then(|run| judge(exercise, source, &run, timeout()));
+                        .and_then(|run| {
+                            judge(exercise, source, &run, timeout())
+                        });
                     results.lock().unwrap().push((i, result));
                 }
             });
@@ -183,7 +194,11 @@ pub fn run_all(
 }
 
 /// Why a solution run failed, in the words of the listing checks.
-fn describe_failure(root: &Path, exercise: &Exercise, outcome: &Outcome) -> String {
+fn describe_failure(
+    root: &Path,
+    exercise: &Exercise,
+    outcome: &Outcome,
+) -> String {
     let expected = exercise
         .expected
         .strip_prefix(root)
@@ -194,11 +209,16 @@ fn describe_failure(root: &Path, exercise: &Exercise, outcome: &Outcome) -> Stri
         Outcome::Todo { function, at } => {
             format!("reached `todo!()` in `{function}` ({at})")
         }
-        Outcome::TimedOut(limit) => format!("still running after {limit:?}: killed"),
+        Outcome::TimedOut(limit) => {
+            format!("still running after {limit:?}: killed")
+        }
         Outcome::Crashed {
             status,
             stderr_tail,
-        } => format!("exited with {status}\n  stderr:\n    {}", stderr_tail.replace('\n', "\n    ")),
+        } => format!(
+            "exited with {status}\n  stderr:\n    {}",
+            stderr_tail.replace('\n', "\n    ")
+        ),
         Outcome::Differs(mismatches) => {
             let mut m = format!("output differs from {expected}");
             for x in mismatches {
@@ -226,7 +246,8 @@ pub fn check(root: &Path) -> Report {
     if exercises.is_empty() {
         return report;
     }
-    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    let rel =
+        |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
     let mut listings: Vec<&str> =
         exercises.iter().map(|e| e.listing.as_str()).collect();
     listings.dedup();
@@ -261,7 +282,9 @@ pub fn check(root: &Path) -> Report {
                 rel(&exercise.solution),
                 describe_failure(root, exercise, &outcome)
             )),
-            Err(e) => problems.push(format!("{}: {e}", rel(&exercise.solution))),
+            Err(e) => {
+                problems.push(format!("{}: {e}", rel(&exercise.solution)))
+            }
         }
         let starter_state = match starter {
             Ok(Outcome::Passed(_)) => {

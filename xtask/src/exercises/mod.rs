@@ -79,11 +79,10 @@ fn parse_meta(text: &str) -> std::result::Result<Meta, String> {
         match key.trim() {
             "title" => meta.title = value,
             "difficulty" => {
-                meta.difficulty = value
-                    .parse()
-                    .ok()
-                    .filter(|d| (1..=3).contains(d))
-                    .ok_or(format!("line {}: difficulty is 1, 2 or 3", i + 1))?
+                meta.difficulty =
+                    value.parse().ok().filter(|d| (1..=3).contains(d)).ok_or(
+                        format!("line {}: difficulty is 1, 2 or 3", i + 1),
+                    )?
             }
             "hint" => meta.hint = value,
             other => {
@@ -107,7 +106,8 @@ fn parse_meta(text: &str) -> std::result::Result<Meta, String> {
 pub fn discover(root: &Path) -> (Vec<Exercise>, Vec<String>) {
     let mut exercises = Vec::new();
     let mut problems = Vec::new();
-    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    let rel =
+        |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
     let mut dirs: Vec<PathBuf> = fs::read_dir(root.join("listings"))
         .into_iter()
         .flatten()
@@ -118,10 +118,12 @@ pub fn discover(root: &Path) -> (Vec<Exercise>, Vec<String>) {
     dirs.sort();
     for dir in dirs {
         let listing = dir.file_name().unwrap().to_string_lossy().to_string();
-        let names = crate::walk::files_with_extension(&dir.join("exercises"), "txt");
+        let names =
+            crate::walk::files_with_extension(&dir.join("exercises"), "txt");
         let mut known = Vec::new();
         for expected in names {
-            let name = expected.file_stem().unwrap().to_string_lossy().to_string();
+            let name =
+                expected.file_stem().unwrap().to_string_lossy().to_string();
             let starter = dir.join("examples").join(format!("{name}.rs"));
             let solution =
                 dir.join("examples").join(format!("{name}_solution.rs"));
@@ -197,9 +199,15 @@ pub fn page(root: &Path, exercise: &Exercise) -> Option<String> {
 pub enum Outcome {
     Passed(Duration),
     /// A `todo!()` was reached: the function it is in, and where.
-    Todo { function: String, at: String },
+    Todo {
+        function: String,
+        at: String,
+    },
     TimedOut(Duration),
-    Crashed { status: String, stderr_tail: String },
+    Crashed {
+        status: String,
+        stderr_tail: String,
+    },
     Differs(Vec<Mismatch>),
 }
 
@@ -253,7 +261,8 @@ pub fn judge(
 fn find_todo(stderr: &str, source: &Path) -> Option<Outcome> {
     let lines: Vec<&str> = stderr.lines().collect();
     let at = lines.iter().position(|l| {
-        l.starts_with("not yet implemented") || l.contains("not yet implemented")
+        l.starts_with("not yet implemented")
+            || l.contains("not yet implemented")
     })?;
     let file_name = source.file_name()?.to_str()?;
     let location = lines[..at]
@@ -336,7 +345,9 @@ pub fn build_example(dir: &Path, name: &str) -> Result<PathBuf> {
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("cannot start `{}`: {e}", cmd::describe(&build)))?;
+        .map_err(|e| {
+            format!("cannot start `{}`: {e}", cmd::describe(&build))
+        })?;
     if !out.status.success() {
         return Err(format!(
             "编译失败：先修好上面的编译错误（`{}`）",
@@ -419,8 +430,10 @@ pub fn run(root: &Path, args: &[String]) -> Result {
         [flag] if flag == "--status" => status(root, &exercises),
         [flag] if flag == "--check" => check::run_alone(root),
         [name, rest @ ..] if !name.starts_with('-') => {
-            let exercise =
-                exercises.iter().find(|e| &e.name == name).ok_or_else(|| {
+            let exercise = exercises
+                .iter()
+                .find(|e| &e.name == name)
+                .ok_or_else(|| {
                     format!(
                         "没有叫 `{name}` 的练习；`cargo xtask exercise --list` \
                          列出全部"
@@ -439,7 +452,10 @@ pub fn run(root: &Path, args: &[String]) -> Result {
 }
 
 fn list(root: &Path, exercises: &[Exercise]) {
-    println!("{} 个练习（cargo xtask exercise NAME 检查你的答案）：", exercises.len());
+    println!(
+        "{} 个练习（cargo xtask exercise NAME 检查你的答案）：",
+        exercises.len()
+    );
     for e in exercises {
         let page = page(root, e).unwrap_or_else(|| "（书中没有）".to_string());
         println!(
@@ -489,7 +505,10 @@ fn one(
         .to_string();
     match outcome {
         Outcome::Passed(took) => {
-            println!("通过 ✓ {}：输出与 {expected} 一致（用时 {took:.2?}）", exercise.name);
+            println!(
+                "通过 ✓ {}：输出与 {expected} 一致（用时 {took:.2?}）",
+                exercise.name
+            );
             return Ok(());
         }
         Outcome::Todo { function, at } => {
@@ -510,7 +529,10 @@ fn one(
         }
         Outcome::Differs(mismatches) => {
             let first = &mismatches[0];
-            println!("没通过：输出与 {expected} 不同，第一处不同在 {expected}:{}", first.line);
+            println!(
+                "没通过：输出与 {expected} 不同，第一处不同在 {expected}:{}",
+                first.line
+            );
             println!("    期望：{}", first.expected);
             println!("    实际：{}", first.actual);
             if let Some(why) = &first.why {
