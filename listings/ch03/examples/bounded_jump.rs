@@ -127,7 +127,6 @@ impl<Y: 'static, S: 'static> Iterator for Generator<Y, S, ()> {
         }
     }
 }
-// ANCHOR: exercise
 /// The integers from 0 to `up_to`, exclusive. Sending `x` moves the
 /// sequence by `x`, but never by more than `max_jump` either way.
 fn bounded_jump(up_to: i64, max_jump: i64) -> Generator<i64, i64, ()> {
@@ -150,4 +149,3 @@ fn main() {
     let rest: Vec<i64> = iterator.collect();
     println!("剩下的    -> {rest:?}");
 }
-// ANCHOR_END: exercise

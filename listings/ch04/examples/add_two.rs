@@ -104,7 +104,6 @@ impl<Y: 'static, S: 'static, R> Generator<Y, S, R> {
     }
 }
 
-// ANCHOR: exercise
 type Gen = Co<i64, i64>;
 
 /// One level down: yields `question`, returns the answer sent back.
@@ -145,4 +144,3 @@ fn main() {
         }
     }
 }
-// ANCHOR_END: exercise

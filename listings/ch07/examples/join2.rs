@@ -39,7 +39,6 @@ impl Future for Steps {
     }
 }
 
-// ANCHOR: exercise
 // ---- 练习：从这里开始 ----
 /// Both futures. Add whatever else `poll` needs to remember.
 struct Join2<A, B> {
@@ -69,7 +68,6 @@ where
     }
 }
 // ---- 练习：到这里结束 ----
-// ANCHOR_END: exercise
 
 /// The task's "ready to be polled" flag; waking it sets the flag.
 struct Ready(AtomicBool);

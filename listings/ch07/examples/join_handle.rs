@@ -72,7 +72,6 @@ impl<T> JoinHandle<T> {
     }
 }
 
-// ANCHOR: exercise
 impl<T> Future for JoinHandle<T> {
     type Output = T;
 
@@ -84,7 +83,6 @@ impl<T> Future for JoinHandle<T> {
     }
     // ---- 练习：到这里结束 ----
 }
-// ANCHOR_END: exercise
 
 /// Spawns tasks into the executor's run queue.
 #[derive(Clone)]

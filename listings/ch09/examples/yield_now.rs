@@ -8,14 +8,12 @@
 //!
 //! 检查：`cargo xtask exercise yield_now`。
 
-// ANCHOR: exercise
 /// Pending once, then ready: gives the thread to the other tasks once.
 async fn yield_now() {
     // ---- 练习：从这里开始 ----
     todo!("第一次轮询返回 Pending（先唤醒），第二次返回 Ready")
     // ---- 练习：到这里结束 ----
 }
-// ANCHOR_END: exercise
 
 async fn worker(name: &str, steps: u32) {
     for step in 1..=steps {

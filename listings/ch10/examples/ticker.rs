@@ -182,7 +182,6 @@ async fn countdown(label: &str, mut length: u32, delay: u64) {
     println!("{label} lift-off!");
 }
 
-// ANCHOR: exercise
 /// Prints a tick every `every` seconds, `ticks` times.
 async fn ticker(label: &str, ticks: u32, every: u64) {
     // ---- 练习：从这里开始 ----
@@ -199,4 +198,3 @@ fn main() {
     event_loop.run_until_complete();
     println!("Total elapsed time is {:.3?}", start.elapsed());
 }
-// ANCHOR_END: exercise

@@ -13,7 +13,6 @@ use std::rc::Rc;
 /// How many steps each task takes.
 const STEPS: u32 = 3;
 
-// ANCHOR: exercise
 /// Adds one to `counter` and prints it, `STEPS` times, yielding after
 /// each step.
 async fn task(name: &str, counter: Rc<Cell<u32>>) {
@@ -40,4 +39,3 @@ fn main() {
     });
     println!("final: {}", counter.get());
 }
-// ANCHOR_END: exercise

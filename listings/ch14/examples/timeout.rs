@@ -33,7 +33,6 @@ async fn work(name: &'static str, millis: u64) -> &'static str {
     name
 }
 
-// ANCHOR: exercise
 // ---- 练习：从这里开始 ----
 /// Runs `fut` for at most `limit`: `Err(limit)` if it took longer.
 ///
@@ -46,7 +45,6 @@ async fn timeout<F: Future>(
     Ok(fut.await)
 }
 // ---- 练习：到这里结束 ----
-// ANCHOR_END: exercise
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {

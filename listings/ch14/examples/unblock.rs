@@ -15,7 +15,6 @@ fn checksum(name: &str) -> u32 {
     name.bytes().map(u32::from).sum()
 }
 
-// ANCHOR: exercise
 async fn eat(name: &str) {
     println!("{name} eat 1");
     // ---- 练习：从这里开始 ----
@@ -24,7 +23,6 @@ async fn eat(name: &str) {
     // ---- 练习：到这里结束 ----
     println!("{name} eat 2 (checksum {sum})");
 }
-// ANCHOR_END: exercise
 
 async fn play(name: &str) {
     println!("{name} play 1");

@@ -36,7 +36,6 @@ async fn play() {
     println!("{} play 2", who());
 }
 
-// ANCHOR: exercise
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     // ---- 练习：从这里开始 ----
@@ -49,4 +48,3 @@ async fn main() {
     r1.unwrap();
     r2.unwrap();
 }
-// ANCHOR_END: exercise

@@ -42,7 +42,6 @@ fn next<S: Stream + Unpin>(stream: &mut S) -> Next<'_, S> {
     Next(stream)
 }
 
-// ANCHOR: exercise
 // ---- 练习：从这里开始 ----
 /// Counts down from `from` to 1, pending once before each number.
 /// Add whatever else `poll_next` needs to remember.
@@ -61,11 +60,13 @@ impl Stream for Countdown {
         self: Pin<&mut Self>,
         _cx: &mut Context<'_>,
     ) -> Poll<Option<u32>> {
-        todo!("从 {} 数到 1：每个数之前先唤醒并返回一次 Pending", self.left)
+        todo!(
+            "从 {} 数到 1：每个数之前先唤醒并返回一次 Pending",
+            self.left
+        )
     }
 }
 // ---- 练习：到这里结束 ----
-// ANCHOR_END: exercise
 
 /// The task's "ready to be polled" flag; waking it sets the flag.
 struct Ready(AtomicBool);

@@ -58,7 +58,6 @@ async fn c() {
 /// A coroutine the scheduler can hold: a boxed, pinned state machine.
 type Coroutine = Pin<Box<dyn Future<Output = ()>>>;
 
-// ANCHOR: exercise
 /// Polls the coroutines in turn until all are done; returns how many polls
 /// that took.
 fn run(coroutines: Vec<Coroutine>) -> usize {
@@ -71,4 +70,3 @@ fn main() {
     let polls = run(vec![Box::pin(a()), Box::pin(b()), Box::pin(c())]);
     println!("{polls} 次轮询");
 }
-// ANCHOR_END: exercise

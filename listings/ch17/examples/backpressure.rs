@@ -22,7 +22,6 @@ async fn consumer(mut items: mpsc::Receiver<u32>, start: Instant) {
     println!("[CONSUMER] 通道关闭，{:.3?}", start.elapsed());
 }
 
-// ANCHOR: exercise
 /// Puts 1 to 5 into the channel, printing when each one is in.
 async fn producer(items: mpsc::Sender<u32>, start: Instant) {
     // ---- 练习：从这里开始 ----
@@ -36,7 +35,6 @@ async fn producer(items: mpsc::Sender<u32>, start: Instant) {
     // ---- 练习：到这里结束 ----
     // Dropping `items` here closes the channel once it is drained.
 }
-// ANCHOR_END: exercise
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {

@@ -12,7 +12,6 @@ use tokio::sync::{mpsc, oneshot};
 /// A number, and where to send its square.
 type Request = (u32, oneshot::Sender<u32>);
 
-// ANCHOR: exercise
 async fn consumer(mut requests: mpsc::Receiver<Request>) {
     while let Some((n, reply)) = requests.recv().await {
         println!("[CONSUMER] 计算 {n} 的平方");
@@ -22,7 +21,6 @@ async fn consumer(mut requests: mpsc::Receiver<Request>) {
         // ---- 练习：到这里结束 ----
     }
 }
-// ANCHOR_END: exercise
 
 async fn producer(requests: mpsc::Sender<Request>) {
     for n in 1..=3 {
