@@ -26,7 +26,7 @@ pub fn run(root: &Path) -> Result {
     report.record("unit tests", cmd::run(&mut unit_tests));
     let listings = listings::discover_into(&mut report, root, &[]);
     report.merge(outputs::run(root, &listings));
-    report.merge(crate::exercises::check::check(root));
+    report.merge(crate::exercises::check::check(root, &[]));
     report.record("book sources", sources::check(root));
     report.record("inline code blocks", code_blocks::check(root));
     let built = book::build(root);

@@ -241,10 +241,12 @@ fn describe_failure(
 }
 
 /// `cargo xtask test`'s exercise checks: one per exercise, and one for the
-/// layout if anything is missing.
-pub fn check(root: &Path) -> Report {
+/// layout if anything is missing. `only` keeps the exercises of the
+/// listings named in it (all when empty).
+pub fn check(root: &Path, only: &[&str]) -> Report {
     let mut report = Report::default();
-    let (exercises, problems) = discover(root);
+    let (mut exercises, problems) = discover(root);
+    exercises.retain(|e| only.is_empty() || only.contains(&e.listing.as_str()));
     if !problems.is_empty() {
         report.record("exercise layout", Err(problems.join("\n").into()));
     }
@@ -353,5 +355,35 @@ pub fn check(root: &Path) -> Report {
 
 /// `cargo xtask exercise --check`.
 pub fn run_alone(root: &Path) -> Result {
-    check(root).finish()
+    check(root, &[]).finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(body: &str) -> String {
+        format!("fn f() {{\n    {BEGIN}\n{body}    {END}\n}}\n")
+    }
+
+    #[test]
+    fn regions_are_cut_out_and_anchors_ignored() {
+        let text = format!(
+            "// ANCHOR: x\n{}// ANCHOR_END: x\n",
+            region("    todo!()\n")
+        );
+        let split = split(&text).unwrap();
+        assert_eq!(split.regions, ["    todo!()\n"]);
+        let outside: Vec<&str> =
+            split.outside.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(outside, ["fn f() {", "}"]);
+    }
+
+    #[test]
+    fn broken_markers_are_errors() {
+        assert!(split("fn f() {}\n").is_err());
+        assert!(split(&format!("{BEGIN}\n")).is_err());
+        assert!(split(&format!("{END}\n")).is_err());
+        assert!(split(&format!("{BEGIN}\n{BEGIN}\n{END}\n")).is_err());
+    }
 }

@@ -293,7 +293,7 @@ pub fn enclosing_fn(source: &str, line: usize) -> Option<String> {
         lines[..upto].iter().enumerate().rev().find_map(|(i, l)| {
             let (_, after) = l.split_once("fn ")?;
             let before = &l[..l.len() - after.len() - 3];
-            let keywords = before.trim().split_whitespace().all(|w| {
+            let keywords = before.split_whitespace().all(|w| {
                 matches!(w, "pub" | "async" | "const" | "unsafe" | "pub(crate)")
             });
             let name: String = after
@@ -583,4 +583,81 @@ fn status(root: &Path, exercises: &[Exercise]) -> Result {
     println!("{passed}/{} 个练习通过", exercises.len());
     let _ = root;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = "\
+fn free() {
+    todo!()
+}
+
+impl<A, B> Future for Join2<A, B>
+where
+    A: Future,
+{
+    fn poll(self: Pin<&mut Self>) -> Poll<()> {
+        let x = 1;
+        todo!()
+    }
+}
+
+async fn later(co: &Gen) -> i64 {
+    todo!()
+}
+";
+
+    #[test]
+    fn todo_lines_map_to_their_function() {
+        assert_eq!(enclosing_fn(SOURCE, 2).as_deref(), Some("free"));
+        assert_eq!(enclosing_fn(SOURCE, 11).as_deref(), Some("Join2::poll"));
+        assert_eq!(enclosing_fn(SOURCE, 16).as_deref(), Some("later"));
+    }
+
+    #[test]
+    fn a_todo_panic_names_the_function() {
+        let dir = std::env::temp_dir()
+            .join(format!("xtask-exercise-test-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let source = dir.join("demo.rs");
+        fs::write(&source, SOURCE).unwrap();
+        let stderr = "\nthread 'main' (42) panicked at \
+                      listings/ch07/examples/demo.rs:11:9:\n\
+                      not yet implemented\nnote: run with RUST_BACKTRACE=1\n";
+        let found = find_todo(stderr, &source);
+        fs::remove_dir_all(&dir).unwrap();
+        match found {
+            Some(Outcome::Todo { function, at }) => {
+                assert_eq!(function, "Join2::poll");
+                assert!(at.ends_with("demo.rs:11"), "{at}");
+            }
+            _ => panic!("no todo found"),
+        }
+        assert!(
+            find_todo("thread 'main' panicked at a.rs:1:1:\nboom\n", &source)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn the_executable_comes_from_the_artifact_message() {
+        let messages = r#"{"reason":"compiler-artifact","target":{"name":"other"},"executable":"/t/other"}
+{"reason":"compiler-artifact","target":{"kind":["example"],"name":"step_range"},"executable":"/t/debug/examples/step_range"}
+{"reason":"build-finished","success":true}"#;
+        assert_eq!(
+            executable(messages, "step_range"),
+            Some(PathBuf::from("/t/debug/examples/step_range"))
+        );
+        assert_eq!(executable(messages, "missing"), None);
+    }
+
+    #[test]
+    fn meta_needs_every_key() {
+        let meta = parse_meta("title: T\ndifficulty: 2\nhint: H\n").unwrap();
+        assert_eq!((meta.title.as_str(), meta.difficulty), ("T", 2));
+        assert!(parse_meta("title: T\ndifficulty: 4\nhint: H\n").is_err());
+        assert!(parse_meta("title: T\ndifficulty: 1\n").is_err());
+    }
 }
