@@ -177,6 +177,18 @@ pub fn discover(root: &Path) -> (Vec<Exercise>, Vec<String>) {
             }
         }
     }
+    // Example names share one namespace when the listings are built
+    // together, and `cargo xtask exercise NAME` finds an exercise by name.
+    for (i, e) in exercises.iter().enumerate() {
+        if let Some(first) = exercises[..i].iter().find(|f| f.name == e.name) {
+            problems.push(format!(
+                "{}: the exercise name `{}` is taken by {}",
+                rel(&e.expected),
+                e.name,
+                rel(&first.expected)
+            ));
+        }
+    }
     (exercises, problems)
 }
 
