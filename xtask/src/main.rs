@@ -15,6 +15,7 @@ mod walk;
 // and authoring commands.
 mod author;
 mod checks;
+mod exercises;
 mod site;
 
 use author::bench;
@@ -40,6 +41,13 @@ commands:
   browser-tests      build the book and run only the browser tests (tests/)
   listings [chNN..]  run the listings and the Python programs, compare
                      their output and the Rust/Python parity pairs
+  exercise --list    list the exercises (chapter, difficulty, title)
+  exercise NAME      build and check your edited listings/chNN/examples/NAME.rs
+                     (--solution: the reference solution; --path DIR: a
+                     listing folder you copied out)
+  exercise --status  which exercises pass on this machine
+  exercise --check   what `test` checks: every solution passes, every
+                     untouched starter fails
   copy-out [chNN..]  build each listing copied alone outside the workspace
   lock               refresh each listing's own Cargo.lock
   prose              check the chapters for English API words used as
@@ -66,6 +74,7 @@ fn main() -> ExitCode {
         Some("test") => checks::run(&root),
         Some("browser-tests") => browser::run_alone(&root),
         Some("listings") => outputs::run_selected(&root, rest),
+        Some("exercise") => exercises::run(&root, rest),
         Some("copy-out") => copyout::run_selected(&root, rest),
         Some("lock") => copyout::lock(&root),
         Some("selftest") => selftest::run(&root),

@@ -42,11 +42,15 @@ use std::fmt;
 pub struct Expected {
     /// The program's arguments (what follows `--` on the command line).
     pub args: Vec<String>,
-    /// The binary named by `--bin` on the command line, or the Python
-    /// script's name without `.py`.
+    /// The program named on the command line: a binary (`--bin NAME`), an
+    /// exercise's example (`--example NAME`), or the Python script's name
+    /// without `.py`.
     pub bin: String,
     /// What runs the program.
     pub runner: Runner,
+    /// Whether the command runs an example (`--example`) rather than a
+    /// binary (`--bin`).
+    pub example: bool,
     /// One entry per line of standard output, with its line number in the file.
     pub lines: Vec<Line>,
     /// `{{error: TEXT}}`: the program must fail, and this must be the last
@@ -298,7 +302,7 @@ pub struct FormatError {
 pub fn parse(text: &str) -> Result<Expected, FormatError> {
     let mut lines = text.lines();
     let command = lines.next().unwrap_or("");
-    let (runner, bin, args) = parse_command(command)
+    let (runner, bin, example, args) = parse_command(command)
         .map_err(|message| FormatError { line: 1, message })?;
     let mut parsed = Vec::new();
     let mut error = None;
@@ -329,22 +333,28 @@ pub fn parse(text: &str) -> Result<Expected, FormatError> {
         args,
         bin,
         runner,
+        example,
         lines: parsed,
         error,
     })
 }
 
-/// `$ cargo run --bin NAME [-- ARGS...]` or `$ python3 -u NAME.py [ARGS...]`
-fn parse_command(line: &str) -> Result<(Runner, String, Vec<String>), String> {
+/// `$ cargo run --bin NAME [-- ARGS...]`,
+/// `$ cargo run --example NAME [-- ARGS...]` (an exercise) or
+/// `$ python3 -u NAME.py [ARGS...]`
+fn parse_command(
+    line: &str,
+) -> Result<(Runner, String, bool, Vec<String>), String> {
     let usage = "the first line must be the command, \
-                 `$ cargo run --bin NAME [-- ARGS...]` or \
-                 `$ python3 -u NAME.py [ARGS...]`";
+                 `$ cargo run --bin NAME [-- ARGS...]` (an exercise: \
+                 `--example NAME`) or `$ python3 -u NAME.py [ARGS...]`";
     let words: Vec<&str> = line.split_whitespace().collect();
     if let ["$", "python3", "-u", script, args @ ..] = &words[..] {
         let name = script.strip_suffix(".py").ok_or(usage)?;
         return Ok((
             Runner::Python,
             name.to_string(),
+            false,
             args.iter().map(|s| s.to_string()).collect(),
         ));
     }
@@ -352,13 +362,15 @@ fn parse_command(line: &str) -> Result<(Runner, String, Vec<String>), String> {
         Some(i) => (&words[..i], &words[i + 1..]),
         None => (&words[..], &[][..]),
     };
-    let bin = match cargo {
-        ["$", "cargo", "run", "--bin", bin] => bin,
+    let (bin, example) = match cargo {
+        ["$", "cargo", "run", "--bin", bin] => (bin, false),
+        ["$", "cargo", "run", "--example", name] => (name, true),
         _ => return Err(usage.to_string()),
     };
     Ok((
         Runner::Cargo,
         bin.to_string(),
+        example,
         args.iter().map(|s| s.to_string()).collect(),
     ))
 }

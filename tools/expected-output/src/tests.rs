@@ -8,9 +8,18 @@ fn expected(text: &str) -> Expected {
 fn command_line_gives_bin_and_args() {
     let e = expected("$ cargo run --bin bench -- --quick 10\nok\n");
     assert_eq!(e.bin, "bench");
+    assert!(!e.example);
     assert_eq!(e.args, ["--quick", "10"]);
     assert_eq!(e.lines.len(), 1);
     assert_eq!(e.lines[0].number, 2);
+}
+
+#[test]
+fn an_exercise_runs_an_example() {
+    let e = expected("$ cargo run --example step_range\n0\n");
+    assert_eq!(e.bin, "step_range");
+    assert!(e.example);
+    assert!(parse("$ cargo run --example\n").is_err());
 }
 
 #[test]

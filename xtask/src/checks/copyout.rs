@@ -33,7 +33,13 @@ pub fn build_each(root: &Path, listings: &[Listing]) -> Report {
                 cmd::cargo()
                     .current_dir(&dir)
                     .env("CARGO_TARGET_DIR", &target)
-                    .args(["build", "--locked", "--bins", "--quiet"]),
+                    .args([
+                        "build",
+                        "--locked",
+                        "--bins",
+                        "--examples",
+                        "--quiet",
+                    ]),
             );
             let _ = fs::remove_dir_all(dir.parent().unwrap());
             result.map_err(|e| {

@@ -29,6 +29,7 @@ pub fn run(root: &Path) -> Result {
     report.record("unit tests", cmd::run(&mut unit_tests));
     let listings = listings::discover_into(&mut report, root, &[]);
     report.merge(python::check_all(root, &listings, &[]));
+    report.merge(crate::exercises::check::check(root, &[]));
     report.record("book sources", sources::check(root));
     report.record("inline code blocks", code_blocks::check(root));
     report.record("prose words", prose::check(root));

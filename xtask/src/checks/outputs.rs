@@ -138,6 +138,7 @@ fn check_program(
         .map_err(|e| format!("{expected_path}:{}: {}", e.line, e.message))?;
     if expected.runner != expected_output::Runner::Cargo
         || expected.bin != program.name
+        || expected.example
     {
         return Err(format!(
             "{expected_path}:1: the command runs `--bin {}`, but this file \

@@ -35,6 +35,9 @@ const CH03_MANIFEST: &str = "listings/ch03/Cargo.toml";
 const CH03_PAGE: &str = "src/ch03-send.md";
 const CH10_BIN: &str = "listings/ch10/src/bin/sleeping_loop.rs";
 const CH10_OUT: &str = "listings/ch10/output/sleeping_loop.txt";
+// And exercise 2-1 (short, untimed).
+const EX_STARTER: &str = "listings/ch02/examples/step_range.rs";
+const EX_SOLUTION: &str = "listings/ch02/examples/step_range_solution.rs";
 
 fn faults() -> Vec<Fault> {
     vec![
@@ -102,6 +105,40 @@ fn faults() -> Vec<Fault> {
             apply: |root| scale_ch10_sleeps(root, "* 4 / 5"),
             check: ch10_listing,
             names: &[CH10_OUT, "earlier than the ideal time"],
+        },
+        Fault {
+            what: "a reference solution whose output drifts",
+            apply: |root| {
+                edit(root, EX_SOLUTION, |t| {
+                    replace_once(t, "Some(value)\n", "Some(value + 1)\n")
+                })
+            },
+            check: ch02_exercises,
+            names: &[EX_SOLUTION, "fails its check", "expected:"],
+        },
+        Fault {
+            what: "an untouched starter that already passes",
+            apply: |root| {
+                Ok(fs::copy(root.join(EX_SOLUTION), root.join(EX_STARTER))
+                    .map(drop)?)
+            },
+            check: ch02_exercises,
+            names: &[EX_STARTER, "already passes"],
+        },
+        Fault {
+            what: "a starter that differs from its solution outside the \
+                   marked regions",
+            apply: |root| {
+                edit(root, EX_STARTER, |t| {
+                    replace_once(
+                        t,
+                        "step_range(0, 10, 2)",
+                        "step_range(0, 12, 2)",
+                    )
+                })
+            },
+            check: ch02_exercises,
+            names: &[EX_STARTER, "differ outside"],
         },
         Fault {
             what: "an {{#include}} of a missing file",
@@ -236,6 +273,10 @@ fn ch03_listing(root: &Path) -> Vec<String> {
 
 fn ch10_listing(root: &Path) -> Vec<String> {
     outputs::check(root, &["ch10".to_string()]).failure_messages()
+}
+
+fn ch02_exercises(root: &Path) -> Vec<String> {
+    crate::exercises::check::check(root, &["ch02"]).failure_messages()
 }
 
 fn built_links(root: &Path) -> Vec<String> {

@@ -1,0 +1,84 @@
+//! 练习 16-1：自己写轮转调度器。
+//!
+//! `switch()` 和程序清单 16-2 一样：被 `.await` 时返回一次
+//! `Poll::Pending`，把线程交出去。写 `run`：把协程排成一队，每次取出队首
+//! 的协程轮询一次；它返回 `Pending` 就排回队尾，返回 `Ready` 就丢掉；队列
+//! 空了就结束。三个协程的输出因此交错出现。
+//!
+//! 检查：`cargo xtask exercise round_robin`。
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// A future that is pending exactly once (listing 16-2).
+struct Switch {
+    switched: bool,
+}
+
+impl Future for Switch {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if self.switched {
+            Poll::Ready(())
+        } else {
+            self.switched = true;
+            Poll::Pending
+        }
+    }
+}
+
+fn switch() -> Switch {
+    Switch { switched: false }
+}
+
+async fn a() {
+    println!("1");
+    switch().await;
+    println!("2");
+    switch().await;
+    println!("3");
+}
+
+async fn b() {
+    println!("x");
+    switch().await;
+    println!("y");
+}
+
+async fn c() {
+    println!("α");
+    println!("β");
+    switch().await;
+    println!("γ");
+    switch().await;
+    println!("δ");
+}
+
+/// A coroutine the scheduler can hold: a boxed, pinned state machine.
+type Coroutine = Pin<Box<dyn Future<Output = ()>>>;
+
+// ANCHOR: exercise
+/// Polls the coroutines in turn until all are done; returns how many polls
+/// that took.
+fn run(coroutines: Vec<Coroutine>) -> usize {
+    // ---- 练习：从这里开始 ----
+    let mut queue = std::collections::VecDeque::from(coroutines);
+    // Everyone waiting is polled again on its turn, so nobody needs waking.
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    let mut polls = 0;
+    while let Some(mut coroutine) = queue.pop_front() {
+        polls += 1;
+        if coroutine.as_mut().poll(&mut cx).is_pending() {
+            queue.push_back(coroutine);
+        }
+    }
+    polls
+    // ---- 练习：到这里结束 ----
+}
+
+fn main() {
+    let polls = run(vec![Box::pin(a()), Box::pin(b()), Box::pin(c())]);
+    println!("{polls} 次轮询");
+}
+// ANCHOR_END: exercise
