@@ -1,4 +1,4 @@
-//! 第四部分练习 3：手写一个 `Stream` 的 `poll_next`。
+//! 练习 22-1：手写一个 `Stream` 的 `poll_next`。
 //!
 //! `Stream` 是会产出多个值的 `Future`：`poll_next` 返回
 //! `Poll::Ready(Some(值))`、`Poll::Ready(None)`（结束）或 `Poll::Pending`。

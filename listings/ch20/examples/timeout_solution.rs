@@ -1,4 +1,4 @@
-//! 第四部分练习 2：用 `tokio::select!` 写超时。
+//! 练习 20-1：用 `tokio::select!` 写超时。
 //!
 //! `timeout(limit, fut)` 让 `fut` 和一个 `limit` 长的计时器赛跑：`fut` 先
 //! 完成就返回 `Ok(它的值)`；计时器先到就返回 `Err(limit)`，并且不再等
