@@ -17,7 +17,7 @@ mod author;
 mod checks;
 mod site;
 
-use author::bench;
+use author::{bench, record, timelines};
 use checks::{copyout, outputs, selftest};
 use site::{book, browser};
 
@@ -45,6 +45,11 @@ commands:
                      and check that the tests catch every one
   bench              run the ch12 benchmarks (release) and rewrite
                      src/generated/ch12-figures.md
+  record [chNN..]    re-run the timed listings and re-record their
+                     expected outputs (values, arrival times, date and
+                     machine; text and bands unchanged), then the timelines
+  timelines          redraw src/generated/timelines/*.svg from the
+                     expected outputs
   install-tools      install the pinned mdBook tools into the tool cache
 ";
 
@@ -63,6 +68,8 @@ fn main() -> ExitCode {
         Some("lock") => copyout::lock(&root),
         Some("selftest") => selftest::run(&root),
         Some("bench") if rest.is_empty() => bench::run(&root),
+        Some("record") => record::run(&root, rest),
+        Some("timelines") if rest.is_empty() => timelines::write(&root),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

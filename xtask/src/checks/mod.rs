@@ -10,6 +10,7 @@ pub mod lint;
 pub mod outputs;
 pub mod selftest;
 pub mod sources;
+pub mod timelines;
 
 use crate::site::{book, browser};
 use crate::{Result, cmd, listings};
@@ -27,6 +28,7 @@ pub fn run(root: &Path) -> Result {
     let listings = listings::discover_into(&mut report, root, &[]);
     report.merge(outputs::run(root, &listings));
     report.record("book sources", sources::check(root));
+    report.record("timelines", timelines::check(root));
     report.record("inline code blocks", code_blocks::check(root));
     let built = book::build(root);
     let book_built = built.is_ok();

@@ -9,7 +9,7 @@
 use crate::listings::{self, Listing, Program};
 use crate::report::Report;
 use crate::{Result, cmd};
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -52,14 +52,7 @@ pub fn run(root: &Path, listings: &[Listing]) -> Report {
     if programs.is_empty() {
         return report;
     }
-    let mut build = cmd::cargo();
-    build
-        .current_dir(root)
-        .args(["build", "--locked", "--bins"]);
-    for listing in listings {
-        build.args(["--package", &listing.name]);
-    }
-    if let Err(e) = cmd::run(&mut build) {
+    if let Err(e) = build(root, listings) {
         for program in &programs {
             report.record(
                 &format!("listing {}", program.id),
@@ -91,12 +84,68 @@ pub fn run(root: &Path, listings: &[Listing]) -> Report {
     report
 }
 
-fn relative<'a>(root: &Path, path: &'a Path) -> std::path::Display<'a> {
+/// Builds the programs of the given listings (debug, like `cargo run`).
+pub fn build(root: &Path, listings: &[Listing]) -> Result {
+    let mut build = cmd::cargo();
+    build
+        .current_dir(root)
+        .args(["build", "--locked", "--bins"]);
+    for listing in listings {
+        build.args(["--package", &listing.name]);
+    }
+    cmd::run(&mut build)
+}
+
+pub fn relative<'a>(root: &Path, path: &'a Path) -> std::path::Display<'a> {
     path.strip_prefix(root).unwrap_or(path).display()
 }
 
-/// Runs one program and compares its output.
+/// Runs one program and compares its output, arrival times included.
 fn check_program(root: &Path, bin_dir: &Path, program: &Program) -> Result {
+    let (expected, run) = run_program(root, bin_dir, program)?;
+    let expected_path = relative(root, &program.expected);
+    let source = relative(root, &program.source);
+    let mismatches = expected_output::check_timed(&expected, &run.lines);
+    if mismatches.is_empty() {
+        println!("    {} ran in {:.2?}", program.id, run.elapsed);
+        return Ok(());
+    }
+    Err(describe_mismatches(
+        &format!("{source}: output differs from {expected_path}"),
+        &expected_path.to_string(),
+        &mismatches,
+    )
+    .into())
+}
+
+/// A failure message: the headline, then each mismatch with
+/// `file:line`, expected and actual text, and why.
+pub fn describe_mismatches(
+    headline: &str,
+    expected_path: &str,
+    mismatches: &[expected_output::Mismatch],
+) -> String {
+    let mut message = headline.to_string();
+    for m in mismatches {
+        message.push_str(&format!(
+            "\n  {expected_path}:{}\n    expected: {}\n    actual:   {}",
+            m.line, m.expected, m.actual
+        ));
+        if let Some(why) = &m.why {
+            message.push_str(&format!("\n    why:      {why}"));
+        }
+    }
+    message
+}
+
+/// Runs one (built) program as its expected-output file says: the parsed
+/// file and the run, or an error if the program hung, failed or the file
+/// is malformed.
+pub fn run_program(
+    root: &Path,
+    bin_dir: &Path,
+    program: &Program,
+) -> Result<(expected_output::Expected, Run)> {
     let expected_path = relative(root, &program.expected);
     let text = fs::read_to_string(&program.expected)
         .map_err(|e| format!("{expected_path}: {e}"))?;
@@ -141,36 +190,23 @@ fn check_program(root: &Path, bin_dir: &Path, program: &Program) -> Result {
         )
         .into());
     }
-    let mismatches = expected_output::check(&expected, &run.stdout);
-    if mismatches.is_empty() {
-        println!("    {} ran in {:.2?}", program.id, run.elapsed);
-        return Ok(());
-    }
-    let mut message = format!("{source}: output differs from {expected_path}");
-    for m in &mismatches {
-        message.push_str(&format!(
-            "\n  {expected_path}:{}\n    expected: {}\n    actual:   {}",
-            m.line, m.expected, m.actual
-        ));
-        if let Some(why) = &m.why {
-            message.push_str(&format!("\n    why:      {why}"));
-        }
-    }
-    Err(message.into())
+    Ok((expected, run))
 }
 
-struct Run {
-    stdout: String,
+pub struct Run {
+    /// Each line of standard output with the moment it arrived, measured
+    /// from just before the program was started.
+    pub lines: Vec<(Duration, String)>,
     stderr: String,
     status: String,
     status_ok: bool,
     timed_out: bool,
-    elapsed: Duration,
+    pub elapsed: Duration,
 }
 
 /// Runs a command with no stdin, collecting its output; kills it when it
 /// outlives `limit`.
-fn run_with_timeout(command: &mut Command, limit: Duration) -> Result<Run> {
+pub fn run_with_timeout(command: &mut Command, limit: Duration) -> Result<Run> {
     cmd::echo(command);
     let start = Instant::now();
     let mut child = command
@@ -192,7 +228,27 @@ fn run_with_timeout(command: &mut Command, limit: Duration) -> Result<Run> {
             String::from_utf8_lossy(&bytes).into_owned()
         })
     };
-    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    // Standard output is read line by line and each line stamped as it
+    // arrives: a Rust program's stdout is a `LineWriter` even into a pipe,
+    // and Python runs with `-u`, so a line arrives when it is printed.
+    let out = child.stdout.take().map(|pipe| {
+        thread::spawn(move || {
+            let mut lines = Vec::new();
+            let mut reader = BufReader::new(pipe);
+            let mut bytes = Vec::new();
+            while let Ok(n) = reader.read_until(b'\n', &mut bytes) {
+                if n == 0 {
+                    break;
+                }
+                let at = start.elapsed();
+                let end = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+                let end = end.strip_suffix(b"\r").unwrap_or(end);
+                lines.push((at, String::from_utf8_lossy(end).into_owned()));
+                bytes.clear();
+            }
+            lines
+        })
+    });
     let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
     let mut timed_out = false;
     let status = loop {
@@ -208,7 +264,9 @@ fn run_with_timeout(command: &mut Command, limit: Duration) -> Result<Run> {
     };
     let elapsed = start.elapsed();
     Ok(Run {
-        stdout: out.join().unwrap_or_default(),
+        lines: out
+            .map(|t| t.join().unwrap_or_default())
+            .unwrap_or_default(),
         stderr: err.join().unwrap_or_default(),
         status: status.to_string(),
         status_ok: status.success(),
