@@ -41,8 +41,9 @@ commands:
   listings [chNN..]  run the listings and compare their output
   copy-out [chNN..]  build each listing copied alone outside the workspace
   lock               refresh each listing's own Cargo.lock
-  selftest           inject faults into temporary copies of the repository
-                     and check that the tests catch every one
+  selftest [WORD..]  inject faults into temporary copies of the repository
+                     and check that the tests catch every one (only the
+                     faults whose description contains a WORD, if given)
   bench              run the ch12 benchmarks (release) and rewrite
                      src/generated/ch12-figures.md
   record [chNN..]    re-run the timed listings and re-record their
@@ -66,7 +67,7 @@ fn main() -> ExitCode {
         Some("listings") => outputs::run_selected(&root, rest),
         Some("copy-out") => copyout::run_selected(&root, rest),
         Some("lock") => copyout::lock(&root),
-        Some("selftest") => selftest::run(&root),
+        Some("selftest") => selftest::run_matching(&root, rest),
         Some("bench") if rest.is_empty() => bench::run(&root),
         Some("record") => record::run(&root, rest),
         Some("timelines") if rest.is_empty() => timelines::write(&root),

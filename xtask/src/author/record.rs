@@ -31,14 +31,14 @@ pub fn run(root: &Path, only: &[String]) -> Result {
         if !timed {
             continue;
         }
-        let (expected, run) = match outputs::run_program(root, &bin_dir, program)
-        {
-            Ok(done) => done,
-            Err(e) => {
-                failures.push(e.to_string());
-                continue;
-            }
-        };
+        let (expected, run) =
+            match outputs::run_program(root, &bin_dir, program) {
+                Ok(done) => done,
+                Err(e) => {
+                    failures.push(e.to_string());
+                    continue;
+                }
+            };
         match expected_output::rerecord(&expected, &run.lines, &header) {
             Ok(new) => {
                 recorded += 1;

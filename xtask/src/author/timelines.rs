@@ -308,7 +308,8 @@ pub fn render_svg(
             let top = y + 4.0;
             let height = rows.len() as f64 * ROW + 6.0;
             let color = COLORS[lane % COLORS.len()];
-            let name = timeline.tasks.get(lane).map_or(timeline.rest, |t| t.label);
+            let name =
+                timeline.tasks.get(lane).map_or(timeline.rest, |t| t.label);
             let _ = writeln!(
                 body,
                 r#"<rect class="tl-lane" x="{LEFT}" y="{top:.1}" width="{:.1}" height="{height:.1}"/>"#,
@@ -354,11 +355,7 @@ pub fn render_svg(
         r#"<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0}" width="{WIDTH}" role="img" aria-label="{}：每个点是一行输出，横轴是它出现的时刻（秒）">"#,
         escape(timeline.title)
     );
-    let _ = writeln!(
-        svg,
-        "<title>{}</title>",
-        escape(timeline.title)
-    );
+    let _ = writeln!(svg, "<title>{}</title>", escape(timeline.title));
     svg.push_str(
         "<style>.timeline{max-width:100%;height:auto;color:inherit}\
          .timeline text{fill:currentColor;font:11px monospace}\

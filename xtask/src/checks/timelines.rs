@@ -33,9 +33,8 @@ pub fn check(root: &Path) -> Result {
                  `cargo xtask timelines` and commit the result",
                 sources.join(", ")
             )),
-            Err(e) => problems.push(format!(
-                "{shown}: {e} (run `cargo xtask timelines`)"
-            )),
+            Err(e) => problems
+                .push(format!("{shown}: {e} (run `cargo xtask timelines`)")),
         }
     }
     if problems.is_empty() {

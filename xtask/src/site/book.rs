@@ -49,7 +49,9 @@ pub fn log_problems(log: &str) -> Vec<String> {
             || level.to_ascii_lowercase().starts_with("warning")
             || level.to_ascii_lowercase().starts_with("error");
         if line == KNOWN_HARMLESS {
-            println!("(known and harmless, see xtask/src/site/book.rs: {line})");
+            println!(
+                "(known and harmless, see xtask/src/site/book.rs: {line})"
+            );
             in_problem = false;
         } else if is_problem {
             problems.push(format!("  | {line}"));
