@@ -10,7 +10,7 @@
 //! guessed.
 
 use crate::Result;
-use expected_output::{Expected, Line, render};
+use expected_output::{Line, render};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -182,7 +182,7 @@ fn load(root: &Path, timeline: &Timeline, run: &Run) -> Result<Option<Drawn>> {
     }
     let text =
         fs::read_to_string(&path).map_err(|e| format!("{}: {e}", run.file))?;
-    let (_, lines) = expected_output::parse_body(&text)
+    let (recorded, lines) = expected_output::parse_body(&text)
         .map_err(|e| format!("{}:{}: {}", run.file, e.line, e.message))?;
     let command = text.lines().next().unwrap_or("");
     let command = command.strip_prefix("$ ").unwrap_or(command);
@@ -198,8 +198,7 @@ fn load(root: &Path, timeline: &Timeline, run: &Run) -> Result<Option<Drawn>> {
         let (task, label) = classify(timeline, line);
         dots.push((task, arrival.recorded.value, label));
     }
-    let parsed: Option<Expected> = expected_output::parse(&text).ok();
-    let when = parsed.and_then(|e| e.recorded).unwrap_or_default();
+    let when = recorded.unwrap_or_default();
     let title = if when.is_empty() {
         command.to_string()
     } else {
@@ -326,8 +325,7 @@ pub fn render_svg(
                 let cy = top + 10.0 + row as f64 * ROW;
                 let _ = writeln!(
                     body,
-                    r#"<g><title>{} @ {t:.3}s</title><circle cx="{cx:.1}" cy="{cy:.1}" r="3.5" fill="{color}"/><text class="tl-line" x="{:.1}" y="{:.1}">{}</text></g>"#,
-                    escape(label),
+                    r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="3.5" fill="{color}" data-t="{t:.3}"/><text class="tl-line" x="{:.1}" y="{:.1}">{}</text>"#,
                     cx + 7.0,
                     cy + 4.0,
                     escape(label)
@@ -375,4 +373,65 @@ pub fn render_svg(
     svg.push_str(&body);
     svg.push_str("</svg>\n");
     Ok((svg, notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root() -> PathBuf {
+        crate::repo_root()
+    }
+
+    #[test]
+    fn every_rust_run_exists_and_every_line_has_a_task_or_main() {
+        for timeline in TIMELINES {
+            for run in timeline.runs.iter().filter(|r| !r.optional) {
+                let drawn = load(&root(), timeline, run)
+                    .unwrap_or_else(|e| panic!("{}: {e}", run.file))
+                    .expect("a required run");
+                let main = timeline.tasks.len();
+                // Only the closing total belongs to no task.
+                let rest: Vec<&String> = drawn
+                    .dots
+                    .iter()
+                    .filter(|d| d.0 == main)
+                    .map(|d| &d.2)
+                    .collect();
+                assert!(rest.len() <= 1, "{}: {rest:?}", run.file);
+            }
+        }
+    }
+
+    #[test]
+    fn the_svg_is_one_html_block_for_markdown() {
+        for timeline in TIMELINES {
+            let (svg, _) = render_svg(&root(), timeline).unwrap();
+            assert!(svg.starts_with("<svg "), "{}", timeline.name);
+            // A blank line would end the HTML block; `{{` would be read
+            // as a band or an mdBook include.
+            assert!(!svg.contains("\n\n"), "{}", timeline.name);
+            assert!(!svg.contains("{{"), "{}", timeline.name);
+        }
+    }
+
+    #[test]
+    fn ch10_lanes_start_at_0_1_and_2_seconds() {
+        let timeline = TIMELINES
+            .iter()
+            .find(|t| t.name == "ch10-sleeping_loop")
+            .unwrap();
+        let drawn =
+            load(&root(), timeline, &timeline.runs[0]).unwrap().unwrap();
+        let first = |task: usize, what: &str| {
+            drawn
+                .dots
+                .iter()
+                .find(|d| d.0 == task && d.2.starts_with(what))
+                .map(|d| d.1.round())
+        };
+        assert_eq!(first(0, "starting"), Some(0.0));
+        assert_eq!(first(1, "starting"), Some(2.0));
+        assert_eq!(first(2, "starting"), Some(1.0));
+    }
 }
