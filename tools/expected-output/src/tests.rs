@@ -256,3 +256,30 @@ fn replay_data_cannot_close_its_script_element() {
     let data = &page[page.find("timed-output").unwrap()..];
     assert_eq!(data.matches("</script>").count(), 1, "{page}");
 }
+
+#[test]
+fn rebasing_on_the_first_line_ignores_start_up_but_not_bunching() {
+    let e = expected(TIMED);
+    let mut slow_start = stamped(&[
+        (3.0, "T-minus 2 (A)"),
+        (4.1, "T-minus 1 (A)"),
+        (4.1, "took 1.101s"),
+    ]);
+    assert!(!check_timed(&e, &slow_start).is_empty());
+    rebase_on_first_line(&mut slow_start);
+    assert_eq!(check_timed(&e, &slow_start), vec![]);
+    let mut bunched = stamped(&[
+        (3.0, "T-minus 2 (A)"),
+        (3.0, "T-minus 1 (A)"),
+        (3.0, "took 1.101s"),
+    ]);
+    rebase_on_first_line(&mut bunched);
+    let m = check_timed(&e, &bunched);
+    assert_eq!(m.len(), 2);
+    assert!(
+        m[0].why
+            .as_deref()
+            .unwrap()
+            .contains("earlier than the ideal")
+    );
+}

@@ -5,12 +5,16 @@
 //! only the recorded values, the arrival times and the `⟨recorded …⟩`
 //! header (date and machine) change. A run that fails the check is not
 //! written. The timelines drawn from these files are regenerated after.
+//! Timed Python outputs (`listings/chNN/python/output/<name>.txt`, first
+//! line `$ python3 -u <name>.py`) are re-recorded the same way.
 
 use super::{bench, timelines};
 use crate::checks::outputs;
 use crate::{Result, cmd, listings};
 use std::fs;
 use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
 
 pub fn run(root: &Path, only: &[String]) -> Result {
     let (listings, problems) = listings::discover(root, only);
@@ -52,10 +56,94 @@ pub fn run(root: &Path, only: &[String]) -> Result {
             )),
         }
     }
+    for listing in &listings {
+        match record_python(root, &listing.dir, &header) {
+            Ok(n) => recorded += n,
+            Err(e) => failures.push(e.to_string()),
+        }
+    }
     println!("recorded {recorded} timed output(s)");
     timelines::write(root)?;
     if failures.is_empty() {
         Ok(())
+    } else {
+        Err(failures.join("\n").into())
+    }
+}
+
+/// The timed Python outputs of one listing, `python/output/<name>.txt`,
+/// each re-recorded from `python3 -u <name>.py` run in `python/`. Returns
+/// how many were written; a failed run is an error naming its file.
+fn record_python(root: &Path, dir: &Path, header: &str) -> Result<usize> {
+    let outputs = dir.join("python/output");
+    let Ok(entries) = fs::read_dir(&outputs) else {
+        return Ok(0);
+    };
+    let mut files: Vec<_> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let mut written = 0;
+    let mut failures = Vec::new();
+    for file in files {
+        let path = outputs::relative(root, &file).to_string();
+        let old = fs::read_to_string(&file)?;
+        let command = old.lines().next().unwrap_or("");
+        let (recorded, lines) = expected_output::parse_body(&old)
+            .map_err(|e| format!("{path}:{}: {}", e.line, e.message))?;
+        if !lines.iter().any(|l| l.arrival.is_some()) {
+            continue;
+        }
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let ["$", "python3", "-u", script, args @ ..] = words.as_slice() else {
+            failures.push(format!(
+                "{path}:1: a Python output starts with `$ python3 -u NAME.py`"
+            ));
+            continue;
+        };
+        let expected = expected_output::Expected {
+            args: args.iter().map(|a| a.to_string()).collect(),
+            bin: script.to_string(),
+            lines,
+            command: command.to_string(),
+            recorded,
+        };
+        let mut python = Command::new("python3");
+        python
+            .arg("-u")
+            .arg(script)
+            .args(&expected.args)
+            .current_dir(dir.join("python"));
+        let mut run =
+            outputs::run_with_timeout(&mut python, Duration::from_secs(60))?;
+        // The interpreter's start-up (seconds on a loaded machine) is not
+        // the program's schedule: count from its first line.
+        expected_output::rebase_on_first_line(&mut run.lines);
+        if run.timed_out || !run.status_ok {
+            failures.push(format!(
+                "{path}: not recorded: `python3 -u {script}` {}\n{}",
+                if run.timed_out { "hung" } else { "failed" },
+                run.stderr.trim_end()
+            ));
+            continue;
+        }
+        match expected_output::rerecord(&expected, &run.lines, header) {
+            Ok(new) => {
+                written += 1;
+                print_diff(&path, &old, &new);
+                fs::write(&file, new)?;
+            }
+            Err(mismatches) => failures.push(outputs::describe_mismatches(
+                &format!("{path}: not recorded, the run fails its check"),
+                &path,
+                &mismatches,
+            )),
+        }
+    }
+    if failures.is_empty() {
+        Ok(written)
     } else {
         Err(failures.join("\n").into())
     }
@@ -74,16 +162,34 @@ fn machine_header() -> String {
     )
 }
 
-/// What changed, line by line: the old and the new text of each line.
+/// What changed, line by line (the header compared on its own, so that a
+/// first recording does not shift every line).
 fn print_diff(path: &str, old: &str, new: &str) {
-    let old: Vec<&str> = old.lines().collect();
-    let new: Vec<&str> = new.lines().collect();
+    let split = |text: &str| -> (Option<String>, Vec<String>) {
+        let header = text
+            .lines()
+            .find(|l| expected_output::header(l).is_some())
+            .map(String::from);
+        let lines = text
+            .lines()
+            .filter(|l| expected_output::header(l).is_none())
+            .map(String::from)
+            .collect();
+        (header, lines)
+    };
+    let (old_header, old) = split(old);
+    let (new_header, new) = split(new);
     let changed: Vec<usize> = (0..old.len().max(new.len()))
         .filter(|&i| old.get(i) != new.get(i))
         .collect();
-    println!("{path}: {} line(s) changed", changed.len());
+    println!("{path}: {} output line(s) changed", changed.len());
+    if old_header != new_header {
+        println!("  header:");
+        old_header.iter().for_each(|h| println!("    - {h}"));
+        new_header.iter().for_each(|h| println!("    + {h}"));
+    }
     for i in changed {
-        println!("  {}:", i + 1);
+        println!("  output line {}:", i + 1);
         if let Some(o) = old.get(i) {
             println!("    - {o}");
         }

@@ -32,8 +32,9 @@ pub struct Timeline {
 pub struct Run {
     /// Expected-output file, relative to the repository root.
     pub file: &'static str,
-    /// A Python original's output: drawn when the file exists (it comes
-    /// from another part of the book), skipped with a note when not.
+    /// A Python original's output: drawn when the file exists and records
+    /// arrival times (`cargo xtask record` fills them in); skipped with a
+    /// note otherwise.
     pub optional: bool,
 }
 
@@ -76,13 +77,16 @@ const fn python(file: &'static str) -> Run {
     }
 }
 
-/// The pictures. The Python originals of ch06 and ch10 are named where
-/// the Python runner will keep them (listings/chNN/python/output/).
+/// The pictures. The Python originals are named where the Python runner
+/// keeps them (listings/chNN/python/output/).
 pub const TIMELINES: &[Timeline] = &[
     Timeline {
         name: "ch05-event_loop",
         title: "事件循环：A、B 两个倒计时和一个 1.5 秒定时器",
-        runs: &[rust("listings/ch05/output/event_loop.txt")],
+        runs: &[
+            rust("listings/ch05/output/event_loop.txt"),
+            python("listings/ch05/python/output/event_loop.txt"),
+        ],
         tasks: &[
             task("A", "] A: ", Show::After),
             task("B", "] B: ", Show::After),
@@ -184,6 +188,9 @@ fn load(root: &Path, timeline: &Timeline, run: &Run) -> Result<Option<Drawn>> {
         fs::read_to_string(&path).map_err(|e| format!("{}: {e}", run.file))?;
     let (recorded, lines) = expected_output::parse_body(&text)
         .map_err(|e| format!("{}:{}: {}", run.file, e.line, e.message))?;
+    if run.optional && !lines.iter().any(|l| l.arrival.is_some()) {
+        return Ok(None);
+    }
     let command = text.lines().next().unwrap_or("");
     let command = command.strip_prefix("$ ").unwrap_or(command);
     let mut dots = Vec::new();
@@ -256,7 +263,8 @@ pub fn render_svg(
         match load(root, timeline, run)? {
             Some(drawn) => runs.push(drawn),
             None => notes.push(format!(
-                "{}: {} does not exist yet; drawn without it",
+                "{}: {} does not exist or records no arrival times \
+                 (add them, then `cargo xtask record`); drawn without it",
                 timeline.name, run.file
             )),
         }

@@ -197,10 +197,10 @@ pub struct Run {
     /// Each line of standard output with the moment it arrived, measured
     /// from just before the program was started.
     pub lines: Vec<(Duration, String)>,
-    stderr: String,
-    status: String,
-    status_ok: bool,
-    timed_out: bool,
+    pub stderr: String,
+    pub status: String,
+    pub status_ok: bool,
+    pub timed_out: bool,
     pub elapsed: Duration,
 }
 

@@ -19,13 +19,15 @@ pub fn check(root: &Path) -> Result {
             .filter(|r| !r.optional || root.join(r.file).exists())
             .map(|r| r.file)
             .collect();
-        let (svg, _) = match render_svg(root, timeline) {
+        let (svg, notes) = match render_svg(root, timeline) {
             Ok(drawn) => drawn,
             Err(e) => {
                 problems.push(format!("{shown}: cannot be drawn: {e}"));
                 continue;
             }
         };
+        // Not a failure, but never silent: a Python run not drawn yet.
+        notes.iter().for_each(|n| println!("note: {n}"));
         match fs::read_to_string(&path) {
             Ok(old) if old == svg => {}
             Ok(_) => problems.push(format!(
