@@ -18,7 +18,7 @@ mod checks;
 mod exercises;
 mod site;
 
-use author::bench;
+use author::{bench, record, timelines};
 use checks::{copyout, outputs, python, selftest};
 use site::{book, browser};
 
@@ -52,11 +52,17 @@ commands:
   lock               refresh each listing's own Cargo.lock
   prose              check the chapters for English API words used as
                      Chinese words (list: xtask/src/checks/prose-words.txt)
-  selftest           inject faults into temporary copies of the repository
-                     and check that the tests catch every one
+  selftest [WORD..]  inject faults into temporary copies of the repository
+                     and check that the tests catch every one (only the
+                     faults whose description contains a WORD, if given)
   bench [--rounds N] run the ch12 benchmarks (release) N times (default 5)
                      and rewrite src/generated/ch12-figures.md with the
                      median and range of every figure
+  record [chNN..]    re-run the timed listings and re-record their
+                     expected outputs (values, arrival times, date and
+                     machine; text and bands unchanged), then the timelines
+  timelines          redraw src/generated/timelines/*.svg from the
+                     expected outputs
   install-tools      install the pinned mdBook tools and the gevent
                      virtualenv into the tool cache
 ";
@@ -77,9 +83,11 @@ fn main() -> ExitCode {
         Some("exercise") => exercises::run(&root, rest),
         Some("copy-out") => copyout::run_selected(&root, rest),
         Some("lock") => copyout::lock(&root),
-        Some("selftest") => selftest::run(&root),
+        Some("selftest") => selftest::run_matching(&root, rest),
         Some("prose") if rest.is_empty() => checks::prose::check(&root),
         Some("bench") => bench::run(&root, rest),
+        Some("record") => record::run(&root, rest),
+        Some("timelines") if rest.is_empty() => timelines::write(&root),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

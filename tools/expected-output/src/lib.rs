@@ -18,6 +18,36 @@
 //!   accepts. For a duration, `min` is the ideal time, so a program that
 //!   finishes early fails just like one that finishes late.
 //!
+//! ## Arrival times (timed listings)
+//!
+//! Standard output of a Rust program is line-buffered even into a pipe
+//! (`std::io::Stdout` wraps a `LineWriter`), and `python3 -u` is unbuffered,
+//! so the checker can stamp each line with the moment it arrived, measured
+//! from the start of the program. A timed listing records that moment at
+//! the end of every output line:
+//!
+//! ```text
+//! $ cargo run --bin countdown
+//! ⟨recorded 2026-11-26 01:50 UTC, linux x86_64, 2 CPUs⟩
+//! T-minus 2 (A)  ⟨@0.001s | 0s..0.3s⟩
+//! T-minus 1 (A)  ⟨@1.002s | 1s..1.4s⟩
+//! ```
+//!
+//! * The stamp is two spaces, `⟨@`, then `recorded | ideal..upper` like a
+//!   measured value, then `⟩`, and nothing after it. The lower end is the
+//!   ideal time: a line that arrives earlier, or after the upper end, fails
+//!   even though its text matches (a program that prints everything at the
+//!   end, or one line a second late).
+//! * A file is timed when any line has a stamp; then every output line must
+//!   have one. The line `⟨recorded …⟩` right after the command says when and
+//!   where the stamps were recorded (`cargo xtask record` writes it).
+//! * Times count from the program's start (for a Rust program, from just
+//!   before it is spawned). A checker may count from the first line
+//!   instead ([`rebase_on_first_line`]) when the program's start-up is not
+//!   part of its schedule, as with the Python interpreter.
+//! * Readers never see stamps or the header: the book shows a clean
+//!   transcript (see [`render_chapter`]) and uses the times for its replay.
+//!
 //! Values carry a unit: `ns`, `µs` (or `us`), `ms`, `s` for time (the units
 //! of `Duration`'s `Debug` output, so `{:.3?}` prints them), `B`, `KiB`,
 //! `MiB`, `GiB` for memory, `x` for a ratio. A band's ends must be of the
@@ -36,6 +66,10 @@
 //! the line as `TEXT`.
 
 use std::fmt;
+use std::time::Duration;
+
+mod chapter;
+pub use chapter::render_chapter;
 
 /// A parsed expected-output file.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +90,17 @@ pub struct Expected {
     /// `{{error: TEXT}}`: the program must fail, and this must be the last
     /// line of its standard error.
     pub error: Option<ErrorLine>,
+    /// The first line as written.
+    pub command: String,
+    /// The `⟨recorded …⟩` header of a timed file, without the brackets.
+    pub recorded: Option<String>,
+}
+
+impl Expected {
+    /// Whether the file records arrival times.
+    pub fn is_timed(&self) -> bool {
+        self.lines.iter().any(|l| l.arrival.is_some())
+    }
 }
 
 /// What the command line runs.
@@ -88,6 +133,8 @@ pub struct Line {
     /// 1-based line number in the expected-output file.
     pub number: usize,
     pub parts: Vec<Part>,
+    /// `  ⟨@recorded | ideal..upper⟩`: when the line arrived, in a timed file.
+    pub arrival: Option<Band>,
 }
 
 /// A piece of an expected line: literal text or a measured value.
@@ -270,8 +317,58 @@ impl Band {
     }
 }
 
-/// Splits one expected line into text and measured values.
+/// What starts an arrival stamp; it ends with [`STAMP_END`].
+pub const STAMP_START: &str = "  ⟨@";
+/// What ends an arrival stamp.
+pub const STAMP_END: char = '⟩';
+/// The header line of a timed file starts with this and ends with `⟩`.
+pub const HEADER_START: &str = "⟨recorded ";
+
+/// Splits a line into its text and the inside of its arrival stamp, if it
+/// has one; an error if `⟨@` appears anywhere but in a well-formed stamp.
+pub fn split_arrival(text: &str) -> Result<(&str, Option<&str>), String> {
+    let Some(at) = text.rfind(STAMP_START) else {
+        if text.contains("⟨@") {
+            return Err(stamp_usage());
+        }
+        return Ok((text, None));
+    };
+    let inner = text[at + STAMP_START.len()..]
+        .strip_suffix(STAMP_END)
+        .ok_or_else(stamp_usage)?;
+    let before = &text[..at];
+    if before.contains("⟨@") {
+        return Err(stamp_usage());
+    }
+    Ok((before, Some(inner)))
+}
+
+fn stamp_usage() -> String {
+    "an arrival time is written at the end of the line, after two spaces:      `  ⟨@recorded | ideal..upper⟩`"
+        .to_string()
+}
+
+/// The text of a `⟨recorded …⟩` header line, if `line` is one.
+pub fn header(line: &str) -> Option<&str> {
+    line.strip_prefix(HEADER_START)?.strip_suffix(STAMP_END)
+}
+
+/// Splits one expected line into text, measured values and arrival time.
 pub fn parse_line(number: usize, text: &str) -> Result<Line, String> {
+    let (text, stamp) = split_arrival(text)?;
+    let arrival = match stamp {
+        Some(inner) => {
+            let band = parse_band(inner)?;
+            if band.recorded.kind != Kind::Time {
+                return Err(format!(
+                    "an arrival time must be a duration, not {}",
+                    band.recorded
+                ));
+            }
+            Some(band)
+        }
+        None => None,
+    };
     let mut parts = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
@@ -288,7 +385,11 @@ pub fn parse_line(number: usize, text: &str) -> Result<Line, String> {
     if !rest.is_empty() {
         parts.push(Part::Text(rest.to_string()));
     }
-    Ok(Line { number, parts })
+    Ok(Line {
+        number,
+        parts,
+        arrival,
+    })
 }
 
 /// An error in an expected-output file, with its 1-based line number.
@@ -300,20 +401,63 @@ pub struct FormatError {
 
 /// Parses a whole expected-output file.
 pub fn parse(text: &str) -> Result<Expected, FormatError> {
-    let mut lines = text.lines();
-    let command = lines.next().unwrap_or("");
+    let command = text.lines().next().unwrap_or("");
     let (runner, bin, example, args) = parse_command(command)
         .map_err(|message| FormatError { line: 1, message })?;
-    let mut parsed = Vec::new();
+    let Body {
+        recorded,
+        lines,
+        error,
+    } = parse_body(text)?;
+    Ok(Expected {
+        args,
+        bin,
+        runner,
+        example,
+        lines,
+        error,
+        command: command.to_string(),
+        recorded,
+    })
+}
+
+/// What follows the command line of an expected-output file.
+pub struct Body {
+    /// The `⟨recorded …⟩` header, if any.
+    pub recorded: Option<String>,
+    pub lines: Vec<Line>,
+    /// The `{{error: ...}}` line, if any.
+    pub error: Option<ErrorLine>,
+}
+
+/// Parses everything after the command line, whatever the command is: the
+/// `⟨recorded …⟩` header if any, the output lines, and a final
+/// `{{error: ...}}` line if any. In a timed file every output line must
+/// carry an arrival stamp.
+pub fn parse_body(text: &str) -> Result<Body, FormatError> {
+    let mut recorded = None;
+    let mut lines = Vec::new();
     let mut error = None;
-    for (i, line) in lines.enumerate() {
-        let number = i + 2;
+    for (i, line) in text.lines().enumerate().skip(1) {
+        let number = i + 1;
         if error.is_some() {
             return Err(FormatError {
                 line: number,
                 message: "nothing may follow the `{{error: ...}}` line"
                     .to_string(),
             });
+        }
+        if let Some(h) = header(line) {
+            if number != 2 {
+                return Err(FormatError {
+                    line: number,
+                    message: "the `⟨recorded …⟩` header belongs right \
+                              after the command"
+                        .to_string(),
+                });
+            }
+            recorded = Some(h.to_string());
+            continue;
         }
         if let Some(text) = error_line(line) {
             error = Some(ErrorLine {
@@ -322,19 +466,27 @@ pub fn parse(text: &str) -> Result<Expected, FormatError> {
             });
             continue;
         }
-        parsed.push(parse_line(number, line).map_err(|message| {
-            FormatError {
+        let parsed =
+            parse_line(number, line).map_err(|message| FormatError {
                 line: number,
                 message,
-            }
-        })?);
+            })?;
+        lines.push(parsed);
     }
-    Ok(Expected {
-        args,
-        bin,
-        runner,
-        example,
-        lines: parsed,
+    let timed = lines.iter().any(|l| l.arrival.is_some());
+    if let Some(bare) = lines.iter().find(|l| timed && l.arrival.is_none()) {
+        return Err(FormatError {
+            line: bare.number,
+            message: format!(
+                "this file records arrival times, but this line has none \
+                 ({})",
+                stamp_usage()
+            ),
+        });
+    }
+    Ok(Body {
+        recorded,
+        lines,
         error,
     })
 }
@@ -398,9 +550,11 @@ pub fn render(line: &Line) -> String {
         .collect()
 }
 
-/// Renders an expected line with its bands, as written in the file.
-fn render_with_bands(line: &Line) -> String {
-    line.parts
+/// Renders an expected line with its bands and arrival stamp, as written
+/// in the file.
+pub fn render_with_bands(line: &Line) -> String {
+    let mut out: String = line
+        .parts
         .iter()
         .map(|part| match part {
             Part::Text(text) => text.clone(),
@@ -408,12 +562,24 @@ fn render_with_bands(line: &Line) -> String {
                 format!("{{{{{} | {}..{}}}}}", b.recorded, b.min, b.max)
             }
         })
-        .collect()
+        .collect();
+    if let Some(b) = &line.arrival {
+        out.push_str(&format!(
+            "{STAMP_START}{} | {}..{}{STAMP_END}",
+            b.recorded, b.min, b.max
+        ));
+    }
+    out
 }
 
-/// Matches one actual line against an expected one.
-fn match_line(expected: &Line, actual: &str) -> Result<(), Option<String>> {
+/// Matches one actual line against an expected one; returns the measured
+/// values in order.
+fn match_line(
+    expected: &Line,
+    actual: &str,
+) -> Result<Vec<Quantity>, Option<String>> {
     let mut rest = actual;
+    let mut measured_values = Vec::new();
     for part in &expected.parts {
         match part {
             Part::Text(text) => {
@@ -422,11 +588,16 @@ fn match_line(expected: &Line, actual: &str) -> Result<(), Option<String>> {
             Part::Measured(band) => {
                 let (measured, after) = parse_quantity(rest).ok_or(None)?;
                 band.admits(&measured).map_err(Some)?;
+                measured_values.push(measured);
                 rest = after;
             }
         }
     }
-    if rest.is_empty() { Ok(()) } else { Err(None) }
+    if rest.is_empty() {
+        Ok(measured_values)
+    } else {
+        Err(None)
+    }
 }
 
 /// Like [`match_line`], but returns the actual line with each measured value
@@ -470,9 +641,52 @@ pub fn mask_measured(expected: &Expected, stdout: &str) -> Vec<String> {
         .collect()
 }
 
-/// Compares a program's standard output with the expected lines.
+/// An arrival time as a quantity, in seconds with millisecond precision.
+pub fn arrival_quantity(at: Duration) -> Quantity {
+    let text = format!("{:.3}s", at.as_secs_f64());
+    parse_whole_quantity(&text).expect("a formatted duration parses")
+}
+
+/// Compares a program's standard output with the expected lines, text and
+/// measured values only. Use [`check_timed`] when arrival times are known.
 pub fn check(expected: &Expected, stdout: &str) -> Vec<Mismatch> {
     let actual: Vec<&str> = stdout.lines().collect();
+    compare(expected, &actual, None)
+}
+
+/// Compares lines stamped with their arrival time (measured from the
+/// program's start) with the expected lines: text and measured values as
+/// [`check`] does, and, in a timed file, each line's arrival against its
+/// band. A line that arrives before its ideal time or after its band's
+/// upper end is a mismatch even if its text is right.
+pub fn check_timed(
+    expected: &Expected,
+    actual: &[(Duration, String)],
+) -> Vec<Mismatch> {
+    let text: Vec<&str> = actual.iter().map(|(_, l)| l.as_str()).collect();
+    let times: Vec<Duration> = actual.iter().map(|(t, _)| *t).collect();
+    compare(expected, &text, Some(&times))
+}
+
+/// Moves the time origin to the first line's arrival: for a program whose
+/// start-up is not part of its schedule, such as a Python interpreter
+/// importing `asyncio` (seconds on a loaded machine, measured here), whose
+/// first line is due at once. Lines printed all at the end still fail:
+/// they arrive at the first line's time, earlier than their ideal times.
+pub fn rebase_on_first_line(lines: &mut [(Duration, String)]) {
+    let Some(&(first, _)) = lines.first() else {
+        return;
+    };
+    for (at, _) in lines.iter_mut() {
+        *at = at.saturating_sub(first);
+    }
+}
+
+fn compare(
+    expected: &Expected,
+    actual: &[&str],
+    times: Option<&[Duration]>,
+) -> Vec<Mismatch> {
     let mut mismatches = Vec::new();
     for (i, line) in expected.lines.iter().enumerate() {
         let Some(got) = actual.get(i) else {
@@ -491,11 +705,25 @@ pub fn check(expected: &Expected, stdout: &str) -> Vec<Mismatch> {
                 actual: got.to_string(),
                 why,
             });
+            continue;
+        }
+        let (Some(band), Some(times)) = (&line.arrival, times) else {
+            continue;
+        };
+        let at = arrival_quantity(times[i]);
+        if let Err(why) = band.admits(&at) {
+            mismatches.push(Mismatch {
+                line: line.number,
+                expected: render_with_bands(line),
+                actual: format!("{got}{STAMP_START}{at}{STAMP_END}"),
+                why: Some(format!("the line arrived at {at}: {why}")),
+            });
         }
     }
     if let Some(extra) = actual.get(expected.lines.len()) {
+        let last = expected.lines.last().map_or(1, |l| l.number);
         mismatches.push(Mismatch {
-            line: expected.lines.len() + 2,
+            line: last + 1,
             expected: "(end of output)".to_string(),
             actual: extra.to_string(),
             why: Some(format!(
@@ -581,3 +809,41 @@ pub fn strip_bands(text: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// Rewrites an expected-output file from a real run: the same text and
+/// bands, with the values and arrival times this run measured as the new
+/// recorded ones, and `header` as the `⟨recorded …⟩` line of a timed file.
+/// A run that does not pass [`check_timed`] is refused with its mismatches:
+/// recording never widens a band or changes the text.
+pub fn rerecord(
+    expected: &Expected,
+    actual: &[(Duration, String)],
+    header: &str,
+) -> Result<String, Vec<Mismatch>> {
+    let mismatches = check_timed(expected, actual);
+    if !mismatches.is_empty() {
+        return Err(mismatches);
+    }
+    let mut out = format!("{}\n", expected.command);
+    if expected.is_timed() {
+        out.push_str(&format!("{HEADER_START}{header}{STAMP_END}\n"));
+    }
+    for (line, (at, got)) in expected.lines.iter().zip(actual) {
+        let measured = match_line(line, got).unwrap_or_default();
+        let mut measured = measured.into_iter();
+        let mut new = line.clone();
+        for part in &mut new.parts {
+            if let Part::Measured(band) = part
+                && let Some(q) = measured.next()
+            {
+                band.recorded = q;
+            }
+        }
+        if let Some(band) = &mut new.arrival {
+            band.recorded = arrival_quantity(*at);
+        }
+        out.push_str(&render_with_bands(&new));
+        out.push('\n');
+    }
+    Ok(out)
+}

@@ -1,4 +1,5 @@
 use super::*;
+use std::time::Duration;
 
 fn expected(text: &str) -> Expected {
     parse(text).unwrap_or_else(|e| panic!("line {}: {}", e.line, e.message))
@@ -173,5 +174,185 @@ fn measured_values_are_masked_when_in_band() {
     assert_eq!(
         mask_measured(&rust, "A\nTotal 9s\nB\n"),
         ["A", "Total 9s", "B"]
+    );
+}
+
+const TIMED: &str = "$ cargo run --bin countdown
+⟨recorded 2026-11-26 01:50 UTC, test machine⟩
+T-minus 2 (A)  ⟨@0.001s | 0s..0.3s⟩
+T-minus 1 (A)  ⟨@1.002s | 1s..1.4s⟩
+took {{1.003s | 1s..2s}}  ⟨@1.003s | 1s..1.4s⟩
+";
+
+fn stamped(lines: &[(f64, &str)]) -> Vec<(Duration, String)> {
+    lines
+        .iter()
+        .map(|&(t, l)| (Duration::from_secs_f64(t), l.to_string()))
+        .collect()
+}
+
+#[test]
+fn arrival_stamps_and_header_are_parsed() {
+    let e = expected(TIMED);
+    assert!(e.is_timed());
+    assert_eq!(
+        e.recorded.as_deref(),
+        Some("2026-11-26 01:50 UTC, test machine")
+    );
+    assert_eq!(e.lines.len(), 3);
+    assert_eq!(e.lines[0].number, 3);
+    let band = e.lines[1].arrival.as_ref().unwrap();
+    assert_eq!((band.min.value, band.max.value), (1.0, 1.4));
+    assert_eq!(render(&e.lines[2]), "took 1.003s");
+    assert_eq!(
+        render_with_bands(&e.lines[2]),
+        "took {{1.003s | 1s..2s}}  ⟨@1.003s | 1s..1.4s⟩"
+    );
+}
+
+#[test]
+fn a_timed_file_needs_a_stamp_on_every_line() {
+    let err = parse("$ cargo run --bin a\nx  ⟨@0s | 0s..1s⟩\ny\n").unwrap_err();
+    assert_eq!(err.line, 3);
+    assert!(err.message.contains("no"), "{}", err.message);
+    let bad = parse("$ cargo run --bin a\nx ⟨@0s | 0s..1s⟩\n").unwrap_err();
+    assert_eq!(bad.line, 2);
+    let late_header =
+        parse("$ cargo run --bin a\nx\n⟨recorded now⟩\n").unwrap_err();
+    assert_eq!(late_header.line, 3);
+}
+
+#[test]
+fn lines_on_time_pass() {
+    let e = expected(TIMED);
+    let run = stamped(&[
+        (0.01, "T-minus 2 (A)"),
+        (1.1, "T-minus 1 (A)"),
+        (1.2, "took 1.101s"),
+    ]);
+    assert_eq!(check_timed(&e, &run), vec![]);
+}
+
+#[test]
+fn everything_at_the_end_fails_though_the_text_matches() {
+    let e = expected(TIMED);
+    let run = stamped(&[
+        (1.1, "T-minus 2 (A)"),
+        (1.1, "T-minus 1 (A)"),
+        (1.1, "took 1.101s"),
+    ]);
+    assert!(
+        check(&e, "T-minus 2 (A)\nT-minus 1 (A)\ntook 1.101s\n").is_empty()
+    );
+    let m = check_timed(&e, &run);
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].line, 3);
+    let why = m[0].why.as_deref().unwrap();
+    assert!(why.contains("arrived at 1.100s"), "{why}");
+    assert!(why.contains("above the band's maximum 0.3s"), "{why}");
+}
+
+#[test]
+fn an_early_line_fails() {
+    let e = expected(TIMED);
+    let run = stamped(&[
+        (0.0, "T-minus 2 (A)"),
+        (0.5, "T-minus 1 (A)"),
+        (1.1, "took 1.001s"),
+    ]);
+    let m = check_timed(&e, &run);
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].line, 4);
+    assert!(
+        m[0].why
+            .as_deref()
+            .unwrap()
+            .contains("earlier than the ideal")
+    );
+}
+
+#[test]
+fn rerecord_keeps_text_and_bands_and_replaces_recorded_values() {
+    let e = expected(TIMED);
+    let run = stamped(&[
+        (0.0004, "T-minus 2 (A)"),
+        (1.05, "T-minus 1 (A)"),
+        (1.06, "took 1.055s"),
+    ]);
+    let new = rerecord(&e, &run, "today, here").unwrap();
+    assert_eq!(
+        new,
+        "$ cargo run --bin countdown
+⟨recorded today, here⟩
+T-minus 2 (A)  ⟨@0.000s | 0s..0.3s⟩
+T-minus 1 (A)  ⟨@1.050s | 1s..1.4s⟩
+took {{1.055s | 1s..2s}}  ⟨@1.060s | 1s..1.4s⟩
+"
+    );
+    let late = stamped(&[
+        (0.0, "T-minus 2 (A)"),
+        (2.0, "T-minus 1 (A)"),
+        (2.0, "took 2.0s"),
+    ]);
+    assert!(rerecord(&e, &late, "x").is_err());
+}
+
+#[test]
+fn the_book_shows_a_clean_transcript_and_the_replay_data() {
+    let chapter = format!(
+        "text\n\n```console\n{TIMED}```\n\nafter {{{{1s | 0s..2s}}}}\n"
+    );
+    let page = render_chapter(&chapter);
+    assert!(!page.contains('⟨'), "{page}");
+    assert!(page.contains(
+        "```console\n$ cargo run --bin countdown\nT-minus 2 (A)\n\
+         T-minus 1 (A)\ntook 1.003s\n```\n"
+    ));
+    assert!(page.contains("after 1s"));
+    let start = page.find("class=\"timed-output\">").unwrap() + 21;
+    let end = page.find("</script>").unwrap();
+    let data: serde_json::Value =
+        serde_json::from_str(&page[start..end]).unwrap();
+    assert_eq!(data["command"], "$ cargo run --bin countdown");
+    assert_eq!(data["recorded"], "2026-11-26 01:50 UTC, test machine");
+    assert_eq!(data["lines"][1]["t"], 1.002);
+    assert_eq!(data["lines"][2]["text"], "took 1.003s");
+    let untimed = "```console\n$ x\n{{1s | 0s..2s}}\n```\n";
+    assert_eq!(render_chapter(untimed), "```console\n$ x\n1s\n```\n");
+}
+
+#[test]
+fn replay_data_cannot_close_its_script_element() {
+    let page = render_chapter(
+        "```\n$ cargo run --bin a\n</script>  ⟨@0s | 0s..1s⟩\n```\n",
+    );
+    let data = &page[page.find("timed-output").unwrap()..];
+    assert_eq!(data.matches("</script>").count(), 1, "{page}");
+}
+
+#[test]
+fn rebasing_on_the_first_line_ignores_start_up_but_not_bunching() {
+    let e = expected(TIMED);
+    let mut slow_start = stamped(&[
+        (3.0, "T-minus 2 (A)"),
+        (4.1, "T-minus 1 (A)"),
+        (4.1, "took 1.101s"),
+    ]);
+    assert!(!check_timed(&e, &slow_start).is_empty());
+    rebase_on_first_line(&mut slow_start);
+    assert_eq!(check_timed(&e, &slow_start), vec![]);
+    let mut bunched = stamped(&[
+        (3.0, "T-minus 2 (A)"),
+        (3.0, "T-minus 1 (A)"),
+        (3.0, "took 1.101s"),
+    ]);
+    rebase_on_first_line(&mut bunched);
+    let m = check_timed(&e, &bunched);
+    assert_eq!(m.len(), 2);
+    assert!(
+        m[0].why
+            .as_deref()
+            .unwrap()
+            .contains("earlier than the ideal")
     );
 }

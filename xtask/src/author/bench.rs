@@ -326,14 +326,7 @@ fn load_average() -> Option<f64> {
 
 impl Machine {
     fn detect(root: &Path) -> Self {
-        let cpu = fs::read_to_string("/proc/cpuinfo")
-            .ok()
-            .and_then(|info| {
-                info.lines()
-                    .find_map(|l| l.strip_prefix("model name"))
-                    .map(|l| l.trim_start_matches([' ', '\t', ':']).to_string())
-            })
-            .unwrap_or_else(|| "unknown CPU".to_string());
+        let cpu = cpu_name();
         let output = |cmd: &mut Command| {
             cmd.output()
                 .ok()
@@ -361,8 +354,20 @@ impl Machine {
     }
 }
 
+/// The CPU's model name (Linux: /proc/cpuinfo).
+pub(crate) fn cpu_name() -> String {
+    fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|l| l.trim_start_matches([' ', '\t', ':']).to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string())
+}
+
 /// The current time as `YYYY-MM-DD HH:MM UTC`.
-fn utc_now() -> String {
+pub(crate) fn utc_now() -> String {
     let secs = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

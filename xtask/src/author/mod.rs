@@ -2,3 +2,5 @@
 //! not part of `cargo xtask test`.
 
 pub mod bench;
+pub mod record;
+pub mod timelines;

@@ -13,6 +13,7 @@ pub mod prose;
 pub mod python;
 pub mod selftest;
 pub mod sources;
+pub mod timelines;
 
 use crate::site::{book, browser};
 use crate::{Result, cmd, listings};
@@ -31,6 +32,7 @@ pub fn run(root: &Path) -> Result {
     report.merge(python::check_all(root, &listings, &[]));
     report.merge(crate::exercises::check::check(root, &[]));
     report.record("book sources", sources::check(root));
+    report.record("timelines", timelines::check(root));
     report.record("inline code blocks", code_blocks::check(root));
     report.record("prose words", prose::check(root));
     let built = book::build(root);

@@ -9,7 +9,7 @@
 use crate::listings::{self, Listing, Program};
 use crate::report::Report;
 use crate::{Result, cmd};
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -68,14 +68,7 @@ pub fn run_collecting(
     if programs.is_empty() {
         return (report, outputs);
     }
-    let mut build = cmd::cargo();
-    build
-        .current_dir(root)
-        .args(["build", "--locked", "--bins"]);
-    for listing in listings {
-        build.args(["--package", &listing.name]);
-    }
-    if let Err(e) = cmd::run(&mut build) {
+    if let Err(e) = build(root, listings) {
         for program in &programs {
             report.record(
                 &format!("listing {}", program.id),
@@ -110,7 +103,19 @@ pub fn run_collecting(
     (report, outputs)
 }
 
-fn relative<'a>(root: &Path, path: &'a Path) -> std::path::Display<'a> {
+/// Builds the programs of the given listings (debug, like `cargo run`).
+pub fn build(root: &Path, listings: &[Listing]) -> Result {
+    let mut build = cmd::cargo();
+    build
+        .current_dir(root)
+        .args(["build", "--locked", "--bins"]);
+    for listing in listings {
+        build.args(["--package", &listing.name]);
+    }
+    cmd::run(&mut build)
+}
+
+pub fn relative<'a>(root: &Path, path: &'a Path) -> std::path::Display<'a> {
     path.strip_prefix(root).unwrap_or(path).display()
 }
 
@@ -125,12 +130,56 @@ pub fn stderr_tail(stderr: &str) -> String {
     }
 }
 
-/// Runs one program and compares its output; returns what it printed.
+/// Runs one program and compares its output, arrival times included;
+/// returns what it printed (for the parity check).
 fn check_program(
     root: &Path,
     bin_dir: &Path,
     program: &Program,
 ) -> Result<String> {
+    let (expected, run) = run_program(root, bin_dir, program)?;
+    let expected_path = relative(root, &program.expected);
+    let source = relative(root, &program.source);
+    let mismatches = expected_output::check_timed(&expected, &run.lines);
+    if mismatches.is_empty() {
+        println!("    {} ran in {:.2?}", program.id, run.elapsed);
+        return Ok(run.stdout);
+    }
+    Err(describe_mismatches(
+        &format!("{source}: output differs from {expected_path}"),
+        &expected_path.to_string(),
+        &mismatches,
+    )
+    .into())
+}
+/// A failure message: the headline, then each mismatch with
+/// `file:line`, expected and actual text, and why.
+pub fn describe_mismatches(
+    headline: &str,
+    expected_path: &str,
+    mismatches: &[expected_output::Mismatch],
+) -> String {
+    let mut message = headline.to_string();
+    for m in mismatches {
+        message.push_str(&format!(
+            "\n  {expected_path}:{}\n    expected: {}\n    actual:   {}",
+            m.line, m.expected, m.actual
+        ));
+        if let Some(why) = &m.why {
+            message.push_str(&format!("\n    why:      {why}"));
+        }
+    }
+    message
+}
+
+/// Runs one (built) program as its expected-output file says: the parsed
+/// file and the run, or an error if the program hung, failed or the file
+/// is malformed.
+pub fn run_program(
+    root: &Path,
+    bin_dir: &Path,
+    program: &Program,
+) -> Result<(expected_output::Expected, Run)> {
     let expected_path = relative(root, &program.expected);
     let text = fs::read_to_string(&program.expected)
         .map_err(|e| format!("{expected_path}: {e}"))?;
@@ -170,25 +219,14 @@ fn check_program(
         )
         .into());
     }
-    let mismatches = expected_output::check(&expected, &run.stdout);
-    if mismatches.is_empty() {
-        println!("    {} ran in {:.2?}", program.id, run.elapsed);
-        return Ok(run.stdout);
-    }
-    let mut message = format!("{source}: output differs from {expected_path}");
-    for m in &mismatches {
-        message.push_str(&format!(
-            "\n  {expected_path}:{}\n    expected: {}\n    actual:   {}",
-            m.line, m.expected, m.actual
-        ));
-        if let Some(why) = &m.why {
-            message.push_str(&format!("\n    why:      {why}"));
-        }
-    }
-    Err(message.into())
+    Ok((expected, run))
 }
 
 pub struct Run {
+    /// Each line of standard output with the moment it arrived, measured
+    /// from just before the program was started.
+    pub lines: Vec<(Duration, String)>,
+    /// The same lines as one text, each ending in a newline.
     pub stdout: String,
     pub stderr: String,
     pub status: String,
@@ -221,7 +259,27 @@ pub fn run_with_timeout(command: &mut Command, limit: Duration) -> Result<Run> {
             String::from_utf8_lossy(&bytes).into_owned()
         })
     };
-    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    // Standard output is read line by line and each line stamped as it
+    // arrives: a Rust program's stdout is a `LineWriter` even into a pipe,
+    // and Python runs with `-u`, so a line arrives when it is printed.
+    let out = child.stdout.take().map(|pipe| {
+        thread::spawn(move || {
+            let mut lines = Vec::new();
+            let mut reader = BufReader::new(pipe);
+            let mut bytes = Vec::new();
+            while let Ok(n) = reader.read_until(b'\n', &mut bytes) {
+                if n == 0 {
+                    break;
+                }
+                let at = start.elapsed();
+                let end = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+                let end = end.strip_suffix(b"\r").unwrap_or(end);
+                lines.push((at, String::from_utf8_lossy(end).into_owned()));
+                bytes.clear();
+            }
+            lines
+        })
+    });
     let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
     let mut timed_out = false;
     let status = loop {
@@ -236,8 +294,13 @@ pub fn run_with_timeout(command: &mut Command, limit: Duration) -> Result<Run> {
         thread::sleep(Duration::from_millis(10));
     };
     let elapsed = start.elapsed();
+    let lines: Vec<(Duration, String)> = out
+        .map(|t| t.join().unwrap_or_default())
+        .unwrap_or_default();
+    let stdout = lines.iter().map(|(_, l)| format!("{l}\n")).collect();
     Ok(Run {
-        stdout: out.join().unwrap_or_default(),
+        lines,
+        stdout,
         stderr: err.join().unwrap_or_default(),
         status: status.to_string(),
         status_ok: status.success(),

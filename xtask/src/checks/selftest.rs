@@ -4,7 +4,7 @@
 //! runs on that copy, and the fault counts as caught only if the check
 //! fails with a message naming the file at fault.
 
-use super::{code_blocks, copyout, links, lint, outputs, sources};
+use super::{code_blocks, copyout, links, lint, outputs, sources, timelines};
 use crate::Result;
 use crate::report::Report;
 use crate::site::book;
@@ -38,6 +38,7 @@ const CH10_OUT: &str = "listings/ch10/output/sleeping_loop.txt";
 // And exercise 2-1 (short, untimed).
 const EX_STARTER: &str = "listings/ch02/examples/step_range.rs";
 const EX_SOLUTION: &str = "listings/ch02/examples/step_range_solution.rs";
+const CH10_TIMELINE: &str = "src/generated/timelines/ch10-sleeping_loop.svg";
 
 fn faults() -> Vec<Fault> {
     vec![
@@ -139,6 +140,38 @@ fn faults() -> Vec<Fault> {
             },
             check: ch02_exercises,
             names: &[EX_STARTER, "differ outside"],
+        },
+        Fault {
+            what: "a timed listing that prints everything at the end",
+            apply: buffer_ch10_output,
+            check: ch10_listing,
+            names: &[CH10_OUT, "the line arrived at", "above the band's"],
+        },
+        Fault {
+            what: "one line of a timed listing 1 s late, its text unchanged",
+            apply: |root| {
+                edit(root, CH10_BIN, |t| {
+                    replace_once(
+                        t,
+                        "    println!(\"{label} lift-off!\");",
+                        "    if label == \"C\" {\n        \
+                         thread::sleep(Duration::from_secs(1));\n    }\n    \
+                         println!(\"{label} lift-off!\");",
+                    )
+                })
+            },
+            check: ch10_listing,
+            names: &[CH10_OUT, "C lift-off!", "the line arrived at"],
+        },
+        Fault {
+            what: "a timeline not redrawn after its output was re-recorded",
+            apply: |root| {
+                edit(root, CH10_OUT, |t| {
+                    replace_once(t, "T-minus 4  ⟨@1.0", "T-minus 4  ⟨@1.2")
+                })
+            },
+            check: |root| messages(timelines::check(root)),
+            names: &[CH10_TIMELINE, "stale", CH10_OUT],
         },
         Fault {
             what: "an {{#include}} of a missing file",
@@ -345,6 +378,29 @@ fn scale_ch10_sleeps(root: &Path, factor: &str) -> Result {
     })
 }
 
+/// Makes listing 10-1 collect its countdown lines and print them all
+/// after the loop has finished: the text stays right, the timing does not.
+fn buffer_ch10_output(root: &Path) -> Result {
+    edit(root, CH10_BIN, |t| {
+        let t = replace_once(
+            t,
+            "// ANCHOR: task\n",
+            "static OUT: std::sync::Mutex<String> = \
+             std::sync::Mutex::new(String::new());\n\
+             macro_rules! buffered {\n    ($($t:tt)*) => {\n        \
+             OUT.lock().unwrap().push_str(&format!(\"{}\\n\", \
+             format_args!($($t)*)))\n    };\n}\n// ANCHOR: task\n",
+        )?;
+        let t = t.replace("println!(\"{label}", "buffered!(\"{label}");
+        replace_once(
+            &t,
+            "    event_loop.run_until_complete();\n",
+            "    event_loop.run_until_complete();\n    \
+             print!(\"{}\", OUT.lock().unwrap());\n",
+        )
+    })
+}
+
 /// Changes the first digit on line `line` (0-based, after the command).
 fn change_first_digit(text: &str, line: usize) -> Result<String> {
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
@@ -384,6 +440,12 @@ fn drop_lines_containing(text: &str, needle: &str) -> Result<String> {
 
 /// Runs every fault; fails if any was missed.
 pub fn run(root: &Path) -> Result {
+    run_matching(root, &[])
+}
+
+/// `cargo xtask selftest [WORD..]`: the faults whose description contains
+/// one of the words (all faults when none is given).
+pub fn run_matching(root: &Path, words: &[String]) -> Result {
     let base = std::env::temp_dir()
         .join(format!("async-book-selftest-{}", std::process::id()));
     // Copies share one target directory beside the real one, so only the
@@ -392,14 +454,15 @@ pub fn run(root: &Path) -> Result {
     // SAFETY: set before any check of the self-test starts a thread.
     unsafe { std::env::set_var("CARGO_TARGET_DIR", &target) };
     let mut lines = Vec::new();
-    // `XTASK_SELFTEST_ONLY=text` runs only the faults whose description
-    // contains `text` (while working on one check).
-    let only = std::env::var("XTASK_SELFTEST_ONLY").unwrap_or_default();
-    let all = faults()
-        .into_iter()
-        .chain(python_faults::faults())
-        .filter(|f| f.what.contains(only.as_str()));
-    for (i, fault) in all.enumerate() {
+    let chosen =
+        faults()
+            .into_iter()
+            .chain(python_faults::faults())
+            .filter(|f| {
+                words.is_empty()
+                    || words.iter().any(|w| f.what.contains(w.as_str()))
+            });
+    for (i, fault) in chosen.enumerate() {
         println!(
             "\n--- self-test: {} (the check below must fail) ---",
             fault.what

@@ -40,7 +40,7 @@ fn rewrite_chapters(value: &mut Value) {
             if let Some(Value::Object(chapter)) = map.get_mut("Chapter")
                 && let Some(Value::String(content)) = chapter.get_mut("content")
             {
-                *content = expected_output::strip_bands(content);
+                *content = expected_output::render_chapter(content);
             }
             map.values_mut().for_each(rewrite_chapters);
         }

@@ -1,0 +1,194 @@
+//! `cargo xtask record [chNN..]`: re-records the timed expected outputs
+//! (those with arrival stamps, see tools/expected-output) from a real run.
+//!
+//! The text and every band (ideal time and upper end) stay as they are;
+//! only the recorded values, the arrival times and the `⟨recorded …⟩`
+//! header (date and machine) change. A run that fails the check is not
+//! written. The timelines drawn from these files are regenerated after.
+//! Timed Python outputs (`listings/chNN/python/output/<name>.txt`, first
+//! line `$ python3 -u <name>.py`) are re-recorded the same way.
+
+use super::{bench, timelines};
+use crate::checks::outputs;
+use crate::{Result, cmd, listings};
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+pub fn run(root: &Path, only: &[String]) -> Result {
+    let (listings, problems) = listings::discover(root, only);
+    if !problems.is_empty() {
+        return Err(problems.join("\n").into());
+    }
+    outputs::build(root, &listings)?;
+    let bin_dir = cmd::target_dir(root).join("debug");
+    let header = machine_header();
+    let mut failures = Vec::new();
+    let mut recorded = 0;
+    // One at a time, so that the recorded times are not those of a
+    // machine busy with the other listings.
+    for program in listings.iter().flat_map(|l| &l.programs) {
+        let path = outputs::relative(root, &program.expected).to_string();
+        let old = fs::read_to_string(&program.expected)?;
+        let timed = expected_output::parse(&old).is_ok_and(|e| e.is_timed());
+        if !timed {
+            continue;
+        }
+        let (expected, run) =
+            match outputs::run_program(root, &bin_dir, program) {
+                Ok(done) => done,
+                Err(e) => {
+                    failures.push(e.to_string());
+                    continue;
+                }
+            };
+        match expected_output::rerecord(&expected, &run.lines, &header) {
+            Ok(new) => {
+                recorded += 1;
+                print_diff(&path, &old, &new);
+                fs::write(&program.expected, new)?;
+            }
+            Err(mismatches) => failures.push(outputs::describe_mismatches(
+                &format!("{path}: not recorded, the run fails its check"),
+                &path,
+                &mismatches,
+            )),
+        }
+    }
+    for listing in &listings {
+        match record_python(root, &listing.dir, &header) {
+            Ok(n) => recorded += n,
+            Err(e) => failures.push(e.to_string()),
+        }
+    }
+    println!("recorded {recorded} timed output(s)");
+    timelines::write(root)?;
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n").into())
+    }
+}
+
+/// The timed Python outputs of one listing, `python/output/<name>.txt`,
+/// each re-recorded from `python3 -u <name>.py` run in `python/`. Returns
+/// how many were written; a failed run is an error naming its file.
+fn record_python(root: &Path, dir: &Path, header: &str) -> Result<usize> {
+    let outputs = dir.join("python/output");
+    let Ok(entries) = fs::read_dir(&outputs) else {
+        return Ok(0);
+    };
+    let mut files: Vec<_> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let mut written = 0;
+    let mut failures = Vec::new();
+    for file in files {
+        let path = outputs::relative(root, &file).to_string();
+        let old = fs::read_to_string(&file)?;
+        let expected = expected_output::parse(&old)
+            .map_err(|e| format!("{path}:{}: {}", e.line, e.message))?;
+        if !expected.is_timed() {
+            continue;
+        }
+        if expected.runner != expected_output::Runner::Python {
+            failures.push(format!(
+                "{path}:1: a Python output starts with `$ python3 -u NAME.py`"
+            ));
+            continue;
+        }
+        let script = format!("{}.py", expected.bin);
+        let mut python = Command::new(crate::checks::python::interpreter_for(
+            &dir.join("python").join(&script),
+        ));
+        python
+            .arg("-u")
+            .arg(&script)
+            .args(&expected.args)
+            .current_dir(dir.join("python"));
+        let mut run =
+            outputs::run_with_timeout(&mut python, Duration::from_secs(60))?;
+        // The interpreter's start-up (seconds on a loaded machine) is not
+        // the program's schedule: count from its first line.
+        expected_output::rebase_on_first_line(&mut run.lines);
+        if run.timed_out || !run.status_ok {
+            failures.push(format!(
+                "{path}: not recorded: `python3 -u {script}` {}\n{}",
+                if run.timed_out { "hung" } else { "failed" },
+                run.stderr.trim_end()
+            ));
+            continue;
+        }
+        match expected_output::rerecord(&expected, &run.lines, header) {
+            Ok(new) => {
+                written += 1;
+                print_diff(&path, &old, &new);
+                fs::write(&file, new)?;
+            }
+            Err(mismatches) => failures.push(outputs::describe_mismatches(
+                &format!("{path}: not recorded, the run fails its check"),
+                &path,
+                &mismatches,
+            )),
+        }
+    }
+    if failures.is_empty() {
+        Ok(written)
+    } else {
+        Err(failures.join("\n").into())
+    }
+}
+
+/// When and where: `2026-11-26 01:50 UTC, Linux 6.1.0 x86_64, 2 CPUs
+/// (AMD EPYC 7B13)`.
+fn machine_header() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!(
+        "{}, {} {}, {cores} CPUs ({})",
+        bench::utc_now(),
+        std::env::consts::OS,
+        std::env::consts::ARCH,
+        bench::cpu_name()
+    )
+}
+
+/// What changed, line by line (the header compared on its own, so that a
+/// first recording does not shift every line).
+fn print_diff(path: &str, old: &str, new: &str) {
+    let split = |text: &str| -> (Option<String>, Vec<String>) {
+        let header = text
+            .lines()
+            .find(|l| expected_output::header(l).is_some())
+            .map(String::from);
+        let lines = text
+            .lines()
+            .filter(|l| expected_output::header(l).is_none())
+            .map(String::from)
+            .collect();
+        (header, lines)
+    };
+    let (old_header, old) = split(old);
+    let (new_header, new) = split(new);
+    let changed: Vec<usize> = (0..old.len().max(new.len()))
+        .filter(|&i| old.get(i) != new.get(i))
+        .collect();
+    println!("{path}: {} output line(s) changed", changed.len());
+    if old_header != new_header {
+        println!("  header:");
+        old_header.iter().for_each(|h| println!("    - {h}"));
+        new_header.iter().for_each(|h| println!("    + {h}"));
+    }
+    for i in changed {
+        println!("  output line {}:", i + 1);
+        if let Some(o) = old.get(i) {
+            println!("    - {o}");
+        }
+        if let Some(n) = new.get(i) {
+            println!("    + {n}");
+        }
+    }
+}
