@@ -19,7 +19,7 @@ mod site;
 
 use author::bench;
 use checks::{copyout, outputs, selftest};
-use site::{book, browser};
+use site::{book, browser, diagrams};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,6 +40,8 @@ commands:
   browser-tests      build the book and run only the browser tests (tests/)
   listings [chNN..]  run the listings and compare their output
   copy-out [chNN..]  build each listing copied alone outside the workspace
+  diagrams [--all]   render the mermaid diagrams that have no SVG yet into
+                     src/generated/diagrams/ (Node.js and Chromium)
   lock               refresh each listing's own Cargo.lock
   selftest           inject faults into temporary copies of the repository
                      and check that the tests catch every one
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Some("browser-tests") => browser::run_alone(&root),
         Some("listings") => outputs::run_selected(&root, rest),
         Some("copy-out") => copyout::run_selected(&root, rest),
+        Some("diagrams") => diagrams::run(&root, rest),
         Some("lock") => copyout::lock(&root),
         Some("selftest") => selftest::run(&root),
         Some("bench") if rest.is_empty() => bench::run(&root),

@@ -23,6 +23,8 @@
 //! `MiB`, `GiB` for memory, `x` for a ratio. A band's ends must be of the
 //! same kind as the value.
 
+pub mod diagrams;
+
 use std::fmt;
 
 /// A parsed expected-output file.

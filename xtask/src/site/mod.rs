@@ -3,4 +3,5 @@
 
 pub mod book;
 pub mod browser;
+pub mod diagrams;
 pub mod serve_static;
