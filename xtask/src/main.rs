@@ -19,7 +19,7 @@ mod site;
 
 use author::bench;
 use checks::{copyout, outputs, selftest};
-use site::{book, browser, diagrams};
+use site::{book, browser, diagrams, pdf};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,6 +42,9 @@ commands:
   copy-out [chNN..]  build each listing copied alone outside the workspace
   diagrams [--all]   render the mermaid diagrams that have no SVG yet into
                      src/generated/diagrams/ (Node.js and Chromium)
+  pdf                build the book and print it to
+                     book/pdf/python-coroutines-to-rust-async.pdf (Chromium),
+                     then check the PDF (poppler-utils)
   lock               refresh each listing's own Cargo.lock
   selftest           inject faults into temporary copies of the repository
                      and check that the tests catch every one
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Some("listings") => outputs::run_selected(&root, rest),
         Some("copy-out") => copyout::run_selected(&root, rest),
         Some("diagrams") => diagrams::run(&root, rest),
+        Some("pdf") if rest.is_empty() => pdf::run(&root),
         Some("lock") => copyout::lock(&root),
         Some("selftest") => selftest::run(&root),
         Some("bench") if rest.is_empty() => bench::run(&root),

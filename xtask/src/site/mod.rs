@@ -4,4 +4,5 @@
 pub mod book;
 pub mod browser;
 pub mod diagrams;
+pub mod pdf;
 pub mod serve_static;
