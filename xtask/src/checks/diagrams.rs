@@ -51,3 +51,40 @@ pub fn check(root: &Path) -> Result {
         .into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn a_diagram_without_svgs_and_a_leftover_svg_are_named() {
+        let root = std::env::temp_dir()
+            .join(format!("xtask-diagrams-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join(DIR)).unwrap();
+        fs::write(
+            root.join("src/ch99.md"),
+            "# T\n\n```mermaid\ngraph TD\n```\n",
+        )
+        .unwrap();
+        fs::write(root.join(DIR).join("0000000000000000-light.svg"), "<svg/>")
+            .unwrap();
+        let err = check(&root).unwrap_err().to_string();
+        assert!(err.contains("src/ch99.md:3: this mermaid diagram"), "{err}");
+        assert!(
+            err.contains("0000000000000000-light.svg: no diagram"),
+            "{err}"
+        );
+        assert!(err.contains("run `cargo xtask diagrams`"), "{err}");
+
+        let key = expected_output::diagrams::key("graph TD");
+        for name in expected_output::diagrams::file_names(&key) {
+            fs::write(root.join(DIR).join(name), "<svg></svg>").unwrap();
+        }
+        fs::remove_file(root.join(DIR).join("0000000000000000-light.svg"))
+            .unwrap();
+        check(&root).unwrap();
+        fs::remove_dir_all(&root).unwrap();
+    }
+}
