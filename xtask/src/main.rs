@@ -19,7 +19,7 @@ mod site;
 
 use author::bench;
 use checks::{copyout, outputs, selftest};
-use site::{book, browser, diagrams, pdf};
+use site::{audit, book, browser, diagrams, pdf};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,6 +45,8 @@ commands:
   pdf                build the book and print it to
                      book/pdf/python-coroutines-to-rust-async.pdf (Chromium),
                      then check the PDF (poppler-utils)
+  audit              Lighthouse 12.2.3 on the introduction, ch10 and the
+                     heaviest chapter, beside a stock mdBook build (slow)
   lock               refresh each listing's own Cargo.lock
   selftest           inject faults into temporary copies of the repository
                      and check that the tests catch every one
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Some("copy-out") => copyout::run_selected(&root, rest),
         Some("diagrams") => diagrams::run(&root, rest),
         Some("pdf") if rest.is_empty() => pdf::run(&root),
+        Some("audit") if rest.is_empty() => audit::run(&root),
         Some("lock") => copyout::lock(&root),
         Some("selftest") => selftest::run(&root),
         Some("bench") if rest.is_empty() => bench::run(&root),
