@@ -88,3 +88,18 @@ test('keyboard focus is visible', async ({ page }) => {
     expect(outline.style, `focused ${outline.tag}`).not.toBe('none');
     expect(outline.width).toBeGreaterThan(0);
 });
+
+test('no deprecated API on the page (the unload handler of book.js is ignored)', async ({ page }) => {
+    // Chromium reports an unload handler as a DeprecationIssue (it keeps a
+    // page out of the back/forward cache); stock mdBook pages have one.
+    // Playwright disables that cache, so the issue is what is checked.
+    const cdp = await page.context().newCDPSession(page);
+    const issues = [];
+    cdp.on('Audits.issueAdded', e => e.issue.code === 'DeprecationIssue' && issues.push(JSON.stringify(e.issue.details)));
+    await cdp.send('Audits.enable');
+    await page.goto('ch03-send.html');
+    await page.waitForLoadState('networkidle');
+    expect(await page.evaluate(() => typeof window.hljs)).toBe('object'); // book.js's scripts ran
+    expect(await page.evaluate(() => window.onunload)).toBeNull();
+    expect(issues).toEqual([]);
+});

@@ -1,12 +1,8 @@
-// Small accessibility and page-lifecycle fixes around mdBook's book.js,
-// which runs just before this script.
+// Small accessibility fixes around mdBook's book.js, which runs just
+// before this script. (theme/head.hbs keeps book.js from installing an
+// unload handler.)
 (function () {
     'use strict';
-
-    // book.js sets `window.onunload = function() {}`, an unload handler that
-    // keeps every page out of the browser's back/forward cache, so going
-    // back re-loads the page. Nothing in this book needs it.
-    window.onunload = null;
 
     // The sidebar toggle is a <button> in theme/index.hbs (mdBook's is a
     // <label> for the hidden checkbox, which cannot carry aria-expanded nor
