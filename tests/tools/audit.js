@@ -18,9 +18,23 @@ for (const arg of pages) {
     const [label, url] = arg.split(/=(.*)/s);
     const out = path.join(outDir, `${label.replace(/[^\w.-]+/g, '_')}.json`);
     console.log(`$ lighthouse ${url}`);
-    execFileSync(process.execPath, [cli, url, '--output=json', `--output-path=${out}`,
-        '--only-categories=performance,best-practices,accessibility', '--quiet',
-        `--chrome-flags=${FLAGS}`], { stdio: 'inherit' });
+    let ok = false;
+    // On a loaded machine Lighthouse sometimes loses its DevTools
+    // connection; one retry, then the page is reported as failed.
+    for (let attempt = 1; attempt <= 2 && !ok; attempt++) {
+        try {
+            execFileSync(process.execPath, [cli, url, '--output=json', `--output-path=${out}`,
+                '--only-categories=performance,best-practices,accessibility', '--quiet',
+                `--chrome-flags=${FLAGS}`], { stdio: 'inherit' });
+            ok = true;
+        } catch (e) {
+            console.error(`lighthouse failed on ${url} (attempt ${attempt}): ${e.message.split('\n')[0]}`);
+        }
+    }
+    if (!ok) {
+        rows.push({ label, failed: true });
+        continue;
+    }
     const report = JSON.parse(fs.readFileSync(out, 'utf8'));
     const score = id => Math.round((report.categories[id]?.score ?? NaN) * 100);
     const requests = report.audits['network-requests']?.details?.items || [];
@@ -36,6 +50,13 @@ for (const arg of pages) {
 }
 console.log('\npage                               perf  best-pr  a11y   KiB  requests');
 for (const r of rows) {
+    if (r.failed) {
+        console.log(`${r.label.padEnd(34)} Lighthouse failed`);
+        continue;
+    }
     console.log(`${r.label.padEnd(34)} ${String(r.performance).padStart(4)} ${String(r.bestPractices).padStart(8)} `
         + `${String(r.accessibility).padStart(5)} ${String(r.kib).padStart(5)} ${String(r.requests).padStart(9)}`);
+}
+if (rows.some(r => r.failed)) {
+    process.exit(1);
 }

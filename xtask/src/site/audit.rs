@@ -93,8 +93,8 @@ pub fn run(root: &Path) -> Result {
         .arg(&out)
         .env("CHROME_PATH", crate::site::browser::chromium());
     for page in &pages {
-        node.arg(format!("stock {page}={}{page}", theirs.url()));
         node.arg(format!("ours  {page}={}{page}", ours.url()));
+        node.arg(format!("stock {page}={}{page}", theirs.url()));
     }
     cmd::run(&mut node)
 }
