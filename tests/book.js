@@ -50,8 +50,17 @@ function isBuilt(page) {
     return fs.existsSync(path.join(BOOK_DIR, page));
 }
 
-/** Whether the built page contains a mermaid diagram (read from the file). */
+/**
+ * Whether the built page contains a diagram (read from the file): inline
+ * SVGs rendered at build time, or a `<pre class="mermaid">` whose SVGs were
+ * never rendered (`cargo xtask diagrams`), which the browser draws.
+ */
 function hasDiagram(page) {
+    return /<figure class="diagram"|<pre class="mermaid">/.test(builtHtml(page));
+}
+
+/** Whether the page has a diagram without build-time SVGs. */
+function hasUnrenderedDiagram(page) {
     return /<pre class="mermaid">/.test(builtHtml(page));
 }
 
@@ -116,5 +125,5 @@ function watch(page) {
 
 module.exports = {
     ROOT, BOOK_DIR, BOOK_URL, summary, pages, pageTitled, builtHtml, isBuilt,
-    hasDiagram, searchIndex, pagesContaining, watch,
+    hasDiagram, hasUnrenderedDiagram, searchIndex, pagesContaining, watch,
 };

@@ -14,7 +14,8 @@ module.exports = defineConfig({
     outputDir: 'test-results',
     // The Run test waits 8 s for a delayed reply; nothing else is slow.
     timeout: 60_000,
-    globalTimeout: 15 * 60_000,
+    // axe on every page in two themes is the slowest part on a loaded machine.
+    globalTimeout: 30 * 60_000,
     workers: 2,
     retries: 0,
     forbidOnly: true,

@@ -154,21 +154,27 @@ test('blocks using futures-lite or marked noplayground get a note, not Run', asy
     await expect(notes.nth(1)).toContainText('本地');
 });
 
-test('Ctrl-Enter in an editable block runs the edited code', async ({ page }) => {
-    // The real ch03 page with its first listing block made `editable`
-    // (mdBook turns such blocks into Ace editors).
-    let html = book.builtHtml('ch03-send.html');
-    html = html.replace('<pre><code class="language-rust">', '<pre><code class="language-rust editable">');
-    await page.route('**/editable-fixture.html', route => route.fulfill({ contentType: 'text/html', body: html }));
+/** Requests the page made for Ace's files. */
+const ACE_FILE = /\/(ace|mode-rust|theme-dawn|theme-tomorrow_night)(-[0-9a-f]+)?\.js$/;
+
+test('Ace loads only on “编辑”; Ctrl-Enter and Run send the edited code', async ({ page }) => {
+    const requests = [];
+    page.on('request', r => requests.push(new URL(r.url()).pathname));
     let request = null;
     await page.route(EXECUTE, route => {
         request = route.request().postDataJSON();
         return route.fulfill({ contentType: 'application/json', body: JSON.stringify(REPLY) });
     });
-    await page.goto('editable-fixture.html');
-    const editor = page.locator('pre .ace_editor').first();
+    const button = await firstRunButton(page);
+    await page.waitForLoadState('networkidle');
+    expect(requests.filter(p => ACE_FILE.test(p)), 'Ace before editing').toEqual([]);
+    expect(await page.evaluate(() => typeof window.ace)).toBe('undefined');
+
+    const pre = page.locator('pre:has(.play-button)').first();
+    await pre.locator('.edit-button').click();
+    const editor = pre.locator('.ace_editor');
     await expect(editor).toBeVisible();
-    await editor.click();
+    expect(requests.filter(p => ACE_FILE.test(p)).length, 'Ace files after editing').toBe(4);
     await page.keyboard.press('Control+End');
     await page.keyboard.type('\n// edited');
     await page.keyboard.press('Control+Enter');
@@ -176,4 +182,48 @@ test('Ctrl-Enter in an editable block runs the edited code', async ({ page }) =>
     expect(request.edition).toBe('2024');
     expect(request.code).toContain('fn jumping_range');
     expect(request.code.trimEnd().endsWith('// edited')).toBe(true);
+
+    request = null;
+    await pre.hover();
+    await button.click();
+    await expect.poll(() => request?.code.trimEnd().endsWith('// edited')).toBe(true);
+});
+
+test('an edit survives leaving the page and coming back; “恢复原样” resets it', async ({ page }) => {
+    let request = null;
+    await page.route(EXECUTE, route => {
+        request = route.request().postDataJSON();
+        return route.fulfill({ contentType: 'application/json', body: JSON.stringify(REPLY) });
+    });
+    await firstRunButton(page);
+    const pre = () => page.locator('pre:has(.play-button)').first();
+    const original = await pre().locator('code').textContent();
+    await pre().locator('.edit-button').click();
+    await expect(pre().locator('.ace_editor')).toBeVisible();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n// kept');
+    await expect(pre().locator('.reset-button')).toBeVisible();
+
+    // Away to the next chapter and back.
+    await page.goto('ch04-yield-from.html');
+    await page.goto('ch03-send.html');
+    await page.waitForLoadState('networkidle');
+    const code = pre().locator('code');
+    await expect(code).toContainText('// kept');
+    expect(await page.evaluate(() => typeof window.ace), 'no Ace to show a saved edit').toBe('undefined');
+    await pre().hover();
+    const reset = pre().locator('.reset-button');
+    await expect(reset).toBeVisible();
+    await expect(reset).toHaveText('恢复原样');
+
+    // Run sends the saved edit.
+    await pre().locator('.play-button').click();
+    await expect.poll(() => request?.code.trimEnd().endsWith('// kept')).toBe(true);
+
+    await reset.click();
+    await expect(code).not.toContainText('// kept');
+    expect((await code.textContent()).trim()).toBe(original.trim());
+    await expect(reset).toBeHidden();
+    await page.reload();
+    await expect(pre().locator('code')).not.toContainText('// kept');
 });

@@ -32,7 +32,9 @@
             return;
         }
         renderedAs = theme;
-        window.mermaid.initialize({startOnLoad: false, theme, securityLevel: 'strict'});
+        // As tests/tools/render-diagrams.js: readable edge labels (axe).
+        const themeVariables = theme === 'dark' ? {edgeLabelBackground: '#404040'} : {};
+        window.mermaid.initialize({startOnLoad: false, theme, securityLevel: 'strict', themeVariables});
         for (const [i, pre] of blocks.entries()) {
             const id = `mermaid-diagram-${i}-${renders++}`;
             try {

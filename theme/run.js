@@ -94,10 +94,181 @@
 
     /** The block's full source: an editor's text, or all lines incl. hidden. */
     function sourceOf(code) {
-        if (window.ace && code.classList.contains('editable')) {
-            return window.ace.edit(code).getValue();
+        const editor = editors.get(code);
+        return editor ? editor.getValue() : code.textContent;
+    }
+
+    // ---- editing -----------------------------------------------------------
+    //
+    // Every block with a Run button can be edited. The Ace editor (about
+    // 400 KB, copied into the book by mdBook) is loaded only when a reader
+    // presses “编辑” (theme/index.hbs lists its files). An edit is saved in
+    // localStorage per page and block, shown again when the reader comes
+    // back (as plain highlighted text, without loading Ace), and sent by
+    // Run; “恢复原样” brings the book's text back.
+
+    /** code element -> its Ace editor, once the reader started editing. */
+    const editors = new Map();
+    const STORE = 'async-book-edit:';
+    let aceLoading = null;
+
+    function storageKey(index) {
+        return STORE + window.location.pathname.split('/').pop() + '#' + index;
+    }
+
+    function loadStored(index) {
+        try {
+            return localStorage.getItem(storageKey(index));
+        } catch (e) {
+            return null;
         }
-        return code.textContent;
+    }
+
+    function store(index, text) {
+        try {
+            if (text === null) {
+                localStorage.removeItem(storageKey(index));
+            } else {
+                localStorage.setItem(storageKey(index), text);
+            }
+        } catch (e) {
+            // Private mode or a full store: the edit lives until the page closes.
+        }
+    }
+
+    function loadScript(src) {
+        return new Promise((resolve, reject) => {
+            const script = document.createElement('script');
+            script.src = src;
+            script.onload = resolve;
+            script.onerror = () => reject(new Error(`cannot load ${src}`));
+            document.head.append(script);
+        });
+    }
+
+    /** Ace and its Rust mode and themes, loaded once, in order. */
+    function loadAce() {
+        if (!aceLoading) {
+            const files = window.playground_editor_files || [];
+            aceLoading = files.reduce((p, src) => p.then(() => loadScript(src)), Promise.resolve());
+        }
+        return aceLoading;
+    }
+
+    function aceTheme() {
+        const cls = document.documentElement.classList;
+        return ['coal', 'navy', 'ayu'].some(t => cls.contains(t))
+            ? 'ace/theme/tomorrow_night' : 'ace/theme/dawn';
+    }
+
+    /** Shows `text` in a block that has no editor yet, highlighted. */
+    function showText(code, text) {
+        code.textContent = text;
+        if (window.hljs) {
+            code.classList.remove('hljs');
+            delete code.dataset.highlighted;
+            try {
+                window.hljs.highlightBlock(code);
+            } catch (e) {
+                // Unhighlighted text is still correct.
+            }
+            code.classList.add('hljs');
+        }
+    }
+
+    function setEdited(block, edited) {
+        block.pre.classList.toggle('edited', edited);
+        block.reset.hidden = !edited;
+    }
+
+    async function startEditing(block) {
+        if (editors.has(block.code)) {
+            editors.get(block.code).focus();
+            return;
+        }
+        block.edit.disabled = true;
+        try {
+            await loadAce();
+        } catch (e) {
+            console.error(`editor: ${e.message}`);
+            block.edit.disabled = false;
+            return;
+        }
+        const text = block.code.textContent;
+        block.code.classList.add('editable');
+        const editor = window.ace.edit(block.code);
+        editor.setOptions({
+            highlightActiveLine: false,
+            showPrintMargin: false,
+            showLineNumbers: false,
+            showGutter: false,
+            maxLines: Infinity,
+            fontSize: '0.875em',
+        });
+        editor.$blockScrolling = Infinity;
+        editor.getSession().setMode('ace/mode/rust');
+        editor.setTheme(aceTheme());
+        editor.setValue(text, 1);
+        editor.originalCode = block.original;
+        editor.commands.addCommand({
+            name: 'run',
+            bindKey: {win: 'Ctrl-Enter', mac: 'Ctrl-Enter'},
+            exec: () => run(block.pre, block.code, block.run),
+        });
+        editor.on('change', () => {
+            const value = editor.getValue();
+            const edited = value !== block.original;
+            store(block.index, edited ? value : null);
+            setEdited(block, edited);
+        });
+        editors.set(block.code, editor);
+        // book.js switches the editors' colours with the page theme.
+        window.editors = window.editors || [];
+        window.editors.push(editor);
+        block.edit.hidden = true;
+        editor.focus();
+    }
+
+    function reset(block) {
+        store(block.index, null);
+        const editor = editors.get(block.code);
+        if (editor) {
+            editor.setValue(block.original, 1);
+        } else {
+            block.code.innerHTML = block.originalHtml;
+        }
+        setEdited(block, false);
+    }
+
+    function textButton(label, cls, title) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = cls;
+        button.textContent = label;
+        button.title = title;
+        return button;
+    }
+
+    /** The edit and reset buttons of a runnable block; restores its edit. */
+    function makeEditable(pre, code, runButton, index) {
+        const block = {
+            pre, code, index, run: runButton,
+            original: code.textContent,
+            originalHtml: code.innerHTML,
+            edit: textButton('编辑', 'edit-button', '修改这段代码，再按“运行”或 Ctrl-Enter 运行改过的代码'),
+            reset: textButton('恢复原样', 'reset-button', '丢掉修改，恢复书上的代码'),
+        };
+        block.edit.setAttribute('aria-label', '编辑这段代码');
+        block.reset.setAttribute('aria-label', '恢复这段代码的原样');
+        block.reset.hidden = true;
+        runButton.after(block.edit, block.reset);
+        block.edit.addEventListener('click', () => startEditing(block));
+        block.reset.addEventListener('click', () => reset(block));
+        const saved = loadStored(index);
+        if (saved !== null && saved !== block.original) {
+            showText(code, saved);
+            setEdited(block, true);
+        }
     }
 
     function editionOf(code) {
@@ -266,13 +437,7 @@
         }
         buttonsOf(pre).prepend(button);
         button.addEventListener('click', () => run(pre, code, button));
-        if (window.ace && code.classList.contains('editable')) {
-            window.ace.edit(code).commands.addCommand({
-                name: 'run',
-                bindKey: {win: 'Ctrl-Enter', mac: 'Ctrl-Enter'},
-                exec: () => run(pre, code, button),
-            });
-        }
+        return button;
     }
 
     function addLocalNote(pre, crates) {
@@ -288,6 +453,7 @@
         pre.after(note);
     }
 
+    let runnable = 0;
     for (const code of document.querySelectorAll('pre > code')) {
         const cls = code.classList;
         // book.js drops `language-rust` from editable blocks, which are Rust.
@@ -302,7 +468,7 @@
         if (cls.contains('noplayground') || crates.length > 0) {
             addLocalNote(pre, crates);
         } else {
-            addRunButton(pre, code);
+            makeEditable(pre, code, addRunButton(pre, code), runnable++);
         }
     }
 })();

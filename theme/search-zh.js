@@ -10,8 +10,9 @@
 //
 // It drives mdBook's own search bar (#mdbook-searchbar and friends), keeps
 // its keyboard use (S or / to open, arrows, Enter, Escape) and its
-// `?search=` and `?highlight=` URL parameters. theme/head.hbs keeps the
-// stock searcher from starting, so nothing else listens to the bar.
+// `?search=` and `?highlight=` URL parameters (marking the words itself, as
+// mark.js did). theme/index.hbs does not load the stock searcher, so nothing
+// else listens to the bar.
 (function () {
     'use strict';
 
@@ -351,19 +352,59 @@
         }
     }
 
+    /**
+     * Wraps every case-insensitive occurrence of `words` in the text under
+     * `root` in <mark> (what mark.js did for mdBook's searcher, which this
+     * book does not load). SVG text (diagrams), scripts and styles are left
+     * alone: a <mark> there would not render.
+     */
+    function markWords(root, words) {
+        const lower = words.map(w => w.toLowerCase());
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+            acceptNode: node => node.parentElement.closest('svg, script, style, mark')
+                ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+        });
+        const nodes = [];
+        while (walker.nextNode()) {
+            nodes.push(walker.currentNode);
+        }
+        for (let node of nodes) {
+            for (;;) {
+                const text = node.data.toLowerCase();
+                let at = -1;
+                let len = 0;
+                for (const w of lower) {
+                    const i = text.indexOf(w);
+                    if (i >= 0 && (at < 0 || i < at)) {
+                        at = i;
+                        len = w.length;
+                    }
+                }
+                if (at < 0) {
+                    break;
+                }
+                const hit = node.splitText(at);
+                node = hit.splitText(len);
+                const mark = document.createElement('mark');
+                hit.replaceWith(mark);
+                mark.append(hit);
+            }
+        }
+    }
+
     /** Marks the words a reader searched for on the page a result opened. */
     function markFromUrl(params) {
         const words = (params.get(MARK_PARAM) || '').split(' ').filter(w => w);
-        if (words.length === 0 || !window.Mark || !content) {
+        if (words.length === 0 || !content) {
             return;
         }
-        const marker = new window.Mark(content);
-        // SVG text (diagrams) does not render inside <mark>.
-        marker.mark(words, {exclude: ['text'], separateWordSearch: false,
-            diacritics: false});
+        markWords(content, words);
         const marks = content.querySelectorAll('mark');
         const unmark = () => {
-            marker.unmark();
+            for (const mark of content.querySelectorAll('mark')) {
+                mark.replaceWith(...mark.childNodes);
+            }
+            content.normalize();
             const url = new URL(window.location.href);
             url.searchParams.delete(MARK_PARAM);
             history.replaceState({}, document.title, url.href);

@@ -20,7 +20,7 @@ mod site;
 
 use author::{bench, record, timelines};
 use checks::{copyout, outputs, python, selftest};
-use site::{book, browser};
+use site::{audit, book, browser, diagrams, pdf};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -49,6 +49,13 @@ commands:
   exercise --check   what `test` checks: every solution passes, every
                      untouched starter fails
   copy-out [chNN..]  build each listing copied alone outside the workspace
+  diagrams [--all]   render the mermaid diagrams that have no SVG yet into
+                     src/generated/diagrams/ (Node.js and Chromium)
+  pdf                build the book and print it to
+                     book/pdf/python-coroutines-to-rust-async.pdf (Chromium),
+                     then check the PDF (poppler-utils)
+  audit              Lighthouse 12.2.3 on the introduction, ch10 and the
+                     heaviest chapter, beside a stock mdBook build (slow)
   lock               refresh each listing's own Cargo.lock
   prose              check the chapters for English API words used as
                      Chinese words (list: xtask/src/checks/prose-words.txt)
@@ -82,6 +89,9 @@ fn main() -> ExitCode {
         Some("listings") => outputs::run_selected(&root, rest),
         Some("exercise") => exercises::run(&root, rest),
         Some("copy-out") => copyout::run_selected(&root, rest),
+        Some("diagrams") => diagrams::run(&root, rest),
+        Some("pdf") if rest.is_empty() => pdf::run(&root),
+        Some("audit") if rest.is_empty() => audit::run(&root),
         Some("lock") => copyout::lock(&root),
         Some("selftest") => selftest::run_matching(&root, rest),
         Some("prose") if rest.is_empty() => checks::prose::check(&root),

@@ -17,16 +17,10 @@ pub struct Tool {
 }
 
 /// The tools the book needs, at the versions it is tested with.
-pub const TOOLS: &[Tool] = &[
-    Tool {
-        name: "mdbook",
-        version: "0.5.4",
-    },
-    Tool {
-        name: "mdbook-mermaid",
-        version: "0.17.1",
-    },
-];
+pub const TOOLS: &[Tool] = &[Tool {
+    name: "mdbook",
+    version: "0.5.4",
+}];
 
 /// `$ASYNC_BOOK_TOOLS`, else `$XDG_CACHE_HOME/async-book-tools`, else
 /// `~/.cache/async-book-tools`.

@@ -65,6 +65,8 @@
 //! lines before it are its standard output, checked as usual. The book shows
 //! the line as `TEXT`.
 
+pub mod diagrams;
+
 use std::fmt;
 use std::time::Duration;
 

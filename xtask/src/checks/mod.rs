@@ -5,6 +5,7 @@
 use crate::report::Report;
 pub mod code_blocks;
 pub mod copyout;
+pub mod diagrams;
 pub mod links;
 pub mod lint;
 pub mod outputs;
@@ -35,6 +36,7 @@ pub fn run(root: &Path) -> Result {
     report.record("timelines", timelines::check(root));
     report.record("inline code blocks", code_blocks::check(root));
     report.record("prose words", prose::check(root));
+    report.record("diagram SVGs", diagrams::check(root));
     let built = book::build(root);
     let book_built = built.is_ok();
     report.record("book build", built);

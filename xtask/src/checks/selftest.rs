@@ -4,7 +4,9 @@
 //! runs on that copy, and the fault counts as caught only if the check
 //! fails with a message naming the file at fault.
 
-use super::{code_blocks, copyout, links, lint, outputs, sources, timelines};
+use super::{
+    code_blocks, copyout, diagrams, links, lint, outputs, sources, timelines,
+};
 use crate::Result;
 use crate::report::Report;
 use crate::site::book;
@@ -276,6 +278,20 @@ fn faults() -> Vec<Fault> {
             apply: |root| at_start_of_main(root, "let unused = 1;"),
             check: |root| messages(lint::clippy(root)),
             names: &[CH03_BIN, "unused variable"],
+        },
+        Fault {
+            what: "a diagram edited without regenerating its SVGs",
+            apply: |root| {
+                edit(root, CH03_PAGE, |t| {
+                    replace_once(
+                        t,
+                        "```mermaid\nsequenceDiagram\n",
+                        "```mermaid\nsequenceDiagram\n    autonumber\n",
+                    )
+                })
+            },
+            check: |root| messages(diagrams::check(root)),
+            names: &[CH03_PAGE, "cargo xtask diagrams"],
         },
         Fault {
             what: "an unknown book.toml key",

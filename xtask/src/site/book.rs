@@ -3,13 +3,6 @@
 use crate::{Result, cmd, tools};
 use std::path::Path;
 
-/// mdbook-mermaid 0.17.1 was compiled against mdBook 0.5.0 and says so on
-/// every build. This exact line, for exactly the pinned versions, is the one
-/// message the strict build accepts; it is still printed, marked as known.
-const KNOWN_HARMLESS: &str = "Warning: The mdbook-mermaid preprocessor was \
-     built against version 0.5.0 of mdbook, but we're being called from \
-     version 0.5.4";
-
 /// `mdbook build` into `book/`. Fails on a non-zero exit and on any ERROR or
 /// WARN line in the log (mdBook logs some configuration errors, such as an
 /// unknown `[output.html]` key, yet exits with 0 and drops the setting).
@@ -48,12 +41,7 @@ pub fn log_problems(log: &str) -> Vec<String> {
             || level.starts_with("WARN")
             || level.to_ascii_lowercase().starts_with("warning")
             || level.to_ascii_lowercase().starts_with("error");
-        if line == KNOWN_HARMLESS {
-            println!(
-                "(known and harmless, see xtask/src/site/book.rs: {line})"
-            );
-            in_problem = false;
-        } else if is_problem {
+        if is_problem {
             problems.push(format!("  | {line}"));
             in_problem = true;
         } else if in_problem && line.starts_with([' ', '\t']) {
@@ -92,12 +80,5 @@ mod tests {
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[1].contains("unknown field"));
         assert!(problems[2].contains("something odd"));
-    }
-
-    #[test]
-    fn only_the_exact_known_line_is_accepted() {
-        assert!(log_problems(KNOWN_HARMLESS).is_empty());
-        let other = KNOWN_HARMLESS.replace("0.5.4", "0.5.5");
-        assert_eq!(log_problems(&other).len(), 1);
     }
 }

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Debian's Chromium unless `$CHROMIUM` names another.
-fn chromium() -> PathBuf {
+pub fn chromium() -> PathBuf {
     std::env::var_os("CHROMIUM")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
@@ -50,8 +50,7 @@ fn run(root: &Path) -> Result {
         )
         .into());
     }
-    check_node()?;
-    npm_ci_if_stale(&tests)?;
+    prepare(&tests)?;
 
     let server = Server::start(&root.join("book"))?;
     println!(
@@ -80,6 +79,12 @@ fn run(root: &Path) -> Result {
     drop(serve);
     drop(server);
     result
+}
+
+/// Node.js checked and tests/node_modules installed from the lock file.
+pub fn prepare(tests: &Path) -> Result {
+    check_node()?;
+    npm_ci_if_stale(tests)
 }
 
 /// Playwright 1.65 needs Node.js 20 or newer (Debian 12's own is 18).

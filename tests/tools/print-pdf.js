@@ -1,0 +1,51 @@
+// Prints the book's print.html to PDF in Chromium. Called by
+// `cargo xtask pdf`, which serves book/ and passes its URL:
+//
+//   node tools/print-pdf.js <print.html URL> <out.pdf>
+//
+// A4, the light theme (diagrams are the light inline SVGs, so they stay
+// vectors), page numbers in the footer, an outline (bookmarks) from the
+// headings and a tagged PDF; Chinese text uses the installed Noto CJK
+// fonts, which Chromium embeds.
+const { chromium } = require('@playwright/test');
+
+async function main() {
+    const [url, out] = process.argv.slice(2);
+    const browser = await chromium.launch({
+        executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+        const page = await browser.newPage();
+        await page.addInitScript(() => {
+            localStorage.setItem('mdbook-theme', 'light');
+            // print.html calls window.print() once loaded; here the PDF is
+            // made by page.pdf() instead.
+            window.print = () => {};
+        });
+        await page.goto(url, { waitUntil: 'networkidle' });
+        await page.emulateMedia({ media: 'print' });
+        await page.evaluate(() => document.fonts.ready);
+        await page.pdf({
+            path: out,
+            format: 'A4',
+            margin: { top: '18mm', bottom: '18mm', left: '16mm', right: '16mm' },
+            printBackground: true,
+            displayHeaderFooter: true,
+            headerTemplate: '<span></span>',
+            footerTemplate: '<div style="width:100%;font-size:9px;text-align:center;color:#555">'
+                + '<span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+            outline: true,
+            tagged: true,
+        });
+    } finally {
+        await browser.close();
+    }
+    console.log(`wrote ${out}`);
+}
+
+main().catch(e => {
+    console.error(e);
+    process.exit(1);
+});
