@@ -112,7 +112,9 @@ test('ch10: the replay and the timeline work from file:// without requests', asy
     await page.goto(url);
     await expect(page.locator('.replay button')).toHaveCount(2);
     await expect(page.locator('svg.timeline')).toHaveCount(1);
-    await expect(page.locator('svg.timeline circle')).toHaveCount(22);
+    // One dot per output line: the Rust run's 22 and, under it, the Python
+    // original's 22.
+    await expect(page.locator('svg.timeline circle')).toHaveCount(44);
     await page.locator('.replay-play').click();
     await expect(page.locator('.replay-clock')).not.toHaveText('t = 0.0 s');
     const foreign = requests.filter(u => !u.startsWith('file://'));

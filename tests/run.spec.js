@@ -136,7 +136,7 @@ test('blocks using futures-lite or marked noplayground get a note, not Run', asy
     // The real ch03 page with its two listing blocks swapped for a
     // futures-lite program and a `noplayground` block.
     let html = book.builtHtml('ch03-send.html');
-    const blocks = [...html.matchAll(/<pre><code class="language-rust">[\s\S]*?<\/code><\/pre>/g)];
+    const blocks = [...html.matchAll(/<pre><code class="language-rust[^"]*">[\s\S]*?<\/code><\/pre>/g)];
     expect(blocks.length).toBeGreaterThanOrEqual(2);
     html = html.replace(blocks[0][0], '<pre><code class="language-rust">use futures_lite::future;\n\n'
         + 'fn main() {\n    future::block_on(async { println!("hi") });\n}\n</code></pre>');
