@@ -22,7 +22,7 @@ async fn main() {
                 let count = Rc::clone(&count);
                 // The same task with tokio::spawn does not compile:
                 // error: future cannot be sent between threads safely
-                // (the text of chapter 21 quotes the whole message).
+                // (chapter 21 goes through the rest of the message).
                 tasks.push(task::spawn_local(async move {
                     sleep(Duration::from_millis(100)).await;
                     count.set(count.get() + 1);
