@@ -294,6 +294,16 @@ fn faults() -> Vec<Fault> {
             names: &[CH03_PAGE, "cargo xtask diagrams"],
         },
         Fault {
+            what: "an accessibility regression (a button without a name)",
+            apply: |root| {
+                edit(root, CH03_PAGE, |t| {
+                    Ok(format!("{t}\n<button type=\"button\"></button>\n"))
+                })
+            },
+            check: ch03_accessibility,
+            names: &["book/ch03-send.html", "button-name"],
+        },
+        Fault {
             what: "an unknown book.toml key",
             apply: |root| {
                 edit(root, "book.toml", |t| {
@@ -314,6 +324,13 @@ fn faults() -> Vec<Fault> {
 
 fn messages(result: Result) -> Vec<String> {
     result.err().map(|e| e.to_string()).into_iter().collect()
+}
+
+fn ch03_accessibility(root: &Path) -> Vec<String> {
+    messages(crate::site::browser::check_accessibility_of(
+        root,
+        "ch03-send.html",
+    ))
 }
 
 fn ch03_listing(root: &Path) -> Vec<String> {

@@ -189,3 +189,63 @@ impl Drop for MdbookServe {
         let _ = self.child.wait();
     }
 }
+
+/// Builds the book in `root` (a temporary copy, in the self-test) and runs
+/// the axe checks of one page (`a11y.spec.js`, light and navy). The copy
+/// has no `tests/node_modules`, so it uses this repository's.
+pub fn check_accessibility_of(root: &Path, page: &str) -> Result {
+    crate::site::book::build(root)?;
+    let tests = root.join("tests");
+    let modules = tests.join("node_modules");
+    if !modules.exists() {
+        let real = crate::repo_root().join("tests/node_modules");
+        prepare(&crate::repo_root().join("tests"))?;
+        std::os::unix::fs::symlink(&real, &modules)?;
+    }
+    let server = Server::start(&root.join("book"))?;
+    let mut playwright = Command::new(modules.join(".bin/playwright"));
+    playwright
+        .current_dir(&tests)
+        .args(["test", "a11y.spec.js", "-g", &format!("{page}（")])
+        .env("BOOK_URL", server.url())
+        .env("BOOK_DIR", root.join("book"))
+        .env("CHROMIUM", chromium())
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    let out = cmd::capture(&mut playwright)?;
+    drop(server);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() {
+        return Ok(());
+    }
+    // The axe rules named in the failure, e.g. `button-name`.
+    let mut rules: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|w| AXE_RULES.contains(w))
+        .collect();
+    rules.sort();
+    rules.dedup();
+    Err(format!(
+        "book/{page}: axe finds critical or serious violations ({}):\n{}",
+        rules.join(", "),
+        text.lines()
+            .filter(|l| l.contains("✘") || l.contains("Error"))
+            .take(6)
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+    .into())
+}
+
+/// Rules an accessibility regression in a chapter most likely breaks.
+const AXE_RULES: &[&str] = &[
+    "button-name",
+    "image-alt",
+    "link-name",
+    "color-contrast",
+    "aria-allowed-attr",
+    "scrollable-region-focusable",
+];
