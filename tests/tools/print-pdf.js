@@ -27,6 +27,9 @@ async function main() {
         await page.goto(url, { waitUntil: 'networkidle' });
         await page.emulateMedia({ media: 'print' });
         await page.evaluate(() => document.fonts.ready);
+        // Folded sections (the deep-dive boxes, exercise solutions) are
+        // printed open: paper cannot be unfolded.
+        await page.evaluate(() => document.querySelectorAll('details').forEach(d => { d.open = true; }));
         await page.pdf({
             path: out,
             format: 'A4',

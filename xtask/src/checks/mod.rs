@@ -42,6 +42,16 @@ pub fn run(root: &Path) -> Result {
     report.record("book build", built);
     report.record("book links", links::check(&root.join("book")));
     report.merge(browser::check(root, book_built));
+    // After the browser tests: printing adds nothing to the pages they see.
+    report.record(
+        "PDF",
+        if book_built {
+            crate::site::pdf::print(root)
+                .and_then(|pdf| crate::site::pdf::check(root, &pdf))
+        } else {
+            Err("not run: the book did not build".into())
+        },
+    );
     report.merge(copyout::build_each(root, &listings));
     // Last: it proves that the checks above still catch what they should.
     report.record("self-test", selftest::run(root));
