@@ -108,6 +108,20 @@ pub const TIMELINES: &[Timeline] = &[
         rest: "main",
     },
     Timeline {
+        name: "ch18-wake_loop",
+        title: "唤醒驱动的执行器：第 10 章的三个倒计时，上面是本章的执行器，下面是第 10 章的 Python 原文",
+        runs: &[
+            rust("listings/ch18/output/wake_loop.txt"),
+            python("listings/ch10/python/output/sleeping_loop.txt"),
+        ],
+        tasks: &[
+            task("A", "A ", Show::After),
+            task("B", "B ", Show::After),
+            task("C", "C ", Show::After),
+        ],
+        rest: "main",
+    },
+    Timeline {
         name: "ch10-sleeping_loop",
         title: "SleepingLoop：A、C、B 三个倒计时分别在 0、1、2 秒开始",
         runs: &[
