@@ -42,6 +42,10 @@ impl<Y, S> Co<Y, S> {
 
 /// A future that is pending exactly once: the point where the body stops
 /// and control returns to whoever called `resume`.
+///
+/// It ignores `cx`, so nobody will call the waker: this breaks `Future`'s
+/// contract on purpose. It works only because `resume` polls again
+/// without waiting for a wake; a real executor would never poll it again.
 struct Pause(bool);
 
 impl Future for Pause {
@@ -104,7 +108,9 @@ impl<Y: 'static, S: 'static, R> Generator<Y, S, R> {
 }
 
 impl<Y: 'static, S: 'static> Generator<Y, S, ()> {
-    /// `gen.send(x)`: `None` once the generator has finished.
+    /// `gen.send(x)`: `None` when this send runs the body to its end (where
+/// Python raises `StopIteration`). Sending to a generator that has
+/// already finished panics, from the `assert!` in `resume`.
     fn send(&mut self, value: S) -> Option<Y> {
         match self.resume(Some(value)) {
             State::Yielded(y) => Some(y),

@@ -43,6 +43,10 @@ impl<Y, S> Co<Y, S> {
 
 /// A future that is pending exactly once: the point where the body stops
 /// and control returns to whoever called `resume`.
+///
+/// It ignores `cx`, so nobody will call the waker: this breaks `Future`'s
+/// contract on purpose. It works only because `resume` polls again
+/// without waiting for a wake; a real executor would never poll it again.
 struct Pause(bool);
 
 impl Future for Pause {

@@ -1,7 +1,7 @@
 import asyncio
 import time
 
-class Pause:
+class Delay:
     """“等这么久”，只是一个值；被 await 时才开始等。"""
     def __init__(self, seconds):
         self.seconds = seconds
@@ -30,13 +30,13 @@ class Launch:
         start = time.monotonic()
         for n in range(self.start_at, 0, -1):
             print(f"T-minus {n} ({self.label})")
-            await Pause(self.step)
+            await Delay(self.step)
         return time.monotonic() - start
 
 async def main():
     start = time.monotonic()
-    await Pause(0.2)
-    print(f"Pause 用时 {(time.monotonic() - start) * 1000:.1f}ms")
+    await Delay(0.2)
+    print(f"Delay 用时 {(time.monotonic() - start) * 1000:.1f}ms")
     took = await Launch("A").count_from(3).tick(0.1)
     print(f"A lift-off! 倒计时用时 {took * 1000:.1f}ms")
 

@@ -2,18 +2,18 @@
 //!
 //! Python makes an object awaitable with `__await__`; Rust with
 //! `IntoFuture`: `x.await` first calls `x.into_future()`, then polls what
-//! that returns. `Pause` hands out tokio's `Sleep`; `Launch` is a builder
+//! that returns. `Delay` hands out tokio's `Sleep`; `Launch` is a builder
 //! that becomes an `async` block when it is awaited.
 
 use std::future::IntoFuture;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-// ANCHOR: pause
+// ANCHOR: delay
 /// "Wait this long", as a plain value. It does nothing until awaited.
-struct Pause(Duration);
+struct Delay(Duration);
 
-impl IntoFuture for Pause {
+impl IntoFuture for Delay {
     type Output = ();
     // Like an `__await__` that returns another object's iterator: the work
     // is done by a future that already exists, tokio's `Sleep`.
@@ -23,7 +23,7 @@ impl IntoFuture for Pause {
         tokio::time::sleep(self.0)
     }
 }
-// ANCHOR_END: pause
+// ANCHOR_END: delay
 
 // ANCHOR: launch
 /// A countdown described as data: set it up with the builder methods,
@@ -68,7 +68,7 @@ impl IntoFuture for Launch {
             let start = Instant::now();
             for n in (1..=self.from).rev() {
                 println!("T-minus {n} ({})", self.label);
-                Pause(self.tick).await;
+                Delay(self.tick).await;
             }
             start.elapsed()
         })
@@ -80,8 +80,8 @@ impl IntoFuture for Launch {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let start = Instant::now();
-    Pause(Duration::from_millis(200)).await;
-    println!("Pause 用时 {:.1?}", start.elapsed());
+    Delay(Duration::from_millis(200)).await;
+    println!("Delay 用时 {:.1?}", start.elapsed());
 
     let launch = Launch::new("A")
         .count_from(3)
