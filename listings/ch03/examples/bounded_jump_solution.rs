@@ -109,8 +109,8 @@ impl<Y: 'static, S: 'static, R> Generator<Y, S, R> {
 
 impl<Y: 'static, S: 'static> Generator<Y, S, ()> {
     /// `gen.send(x)`: `None` when this send runs the body to its end (where
-/// Python raises `StopIteration`). Sending to a generator that has
-/// already finished panics, from the `assert!` in `resume`.
+    /// Python raises `StopIteration`). Sending to a generator that has
+    /// already finished panics, from the `assert!` in `resume`.
     fn send(&mut self, value: S) -> Option<Y> {
         match self.resume(Some(value)) {
             State::Yielded(y) => Some(y),
