@@ -1,6 +1,6 @@
 //! 练习 10-1：在 `SleepingLoop` 上加一个按固定间隔报时的协程。
 //!
-//! `SleepingLoop`、`Task`、`sleep` 和 `countdown` 原样照搬程序清单 10-1。
+//! `SleepingLoop`、`Task`、`sleep` 和 `countdown` 原样照搬示例 10-1。
 //! 写 `ticker`：先打印 `T ticking every N seconds`，然后 `ticks` 次：睡
 //! `every` 秒，打印这次实际等了多久；最后打印 `T done`。它和倒计时 A 同时
 //! 运行，整个程序仍然只用 4 秒左右。
@@ -143,7 +143,9 @@ fn sleep(seconds: u64) -> Sleep {
 
 /// The leaf future: the one place where a coroutine really pauses. In the
 /// article this is the generator-based `@types.coroutine` function, because
-/// only it may contain a bare `yield`.
+/// only it may contain a bare `yield`. It arranges no wake-up on purpose:
+/// `SleepingLoop` resumes it by deadline. Under an executor that waits for
+/// a wake-up (tokio, `block_on`) it would never be polled again.
 struct Sleep {
     now: Instant,
     wait_until: Instant,

@@ -1,6 +1,6 @@
 //! 练习 16-1：自己写轮转调度器。
 //!
-//! `switch()` 和程序清单 16-2 一样：被 `.await` 时返回一次
+//! `switch()` 和示例 16-2 一样：被 `.await` 时返回一次
 //! `Poll::Pending`，把线程交出去。写 `run`：把协程排成一队，每次取出队首
 //! 的协程轮询一次；它返回 `Pending` 就排回队尾，返回 `Ready` 就丢掉；队列
 //! 空了就结束。三个协程的输出因此交错出现。
@@ -10,7 +10,9 @@
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// A future that is pending exactly once (listing 16-2).
+/// A future that is pending exactly once (listing 16-2). It wakes no one
+/// on purpose: only a scheduler that polls everyone in turn, like `run`,
+/// ever polls it again.
 struct Switch {
     switched: bool,
 }

@@ -40,8 +40,8 @@ impl Future for Timer {
             return Poll::Ready(());
         }
         match &self.waker {
-            // Polled again before the deadline: keep the newest waker, the
-            // task may have moved since the last poll.
+            // Polled again before the deadline: keep the newest waker, this
+            // future may have moved to another task since the last poll.
             Some(waker) => waker.lock().unwrap().clone_from(cx.waker()),
             None => {
                 let waker = Arc::new(Mutex::new(cx.waker().clone()));

@@ -149,7 +149,9 @@ fn sleep(seconds: u64) -> Sleep {
 
 /// The leaf future: the one place where a coroutine really pauses. In the
 /// article this is the generator-based `@types.coroutine` function, because
-/// only it may contain a bare `yield`.
+/// only it may contain a bare `yield`. It arranges no wake-up on purpose:
+/// `SleepingLoop` resumes it by deadline. Under an executor that waits for
+/// a wake-up (tokio, `block_on`) it would never be polled again.
 struct Sleep {
     now: Instant,
     wait_until: Instant,

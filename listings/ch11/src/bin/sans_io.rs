@@ -21,6 +21,9 @@ const MAX_LEN: usize = 1024;
 enum ParseError {
     /// A length must be decimal digits followed by `:`.
     BadLength { offset: usize, found: u8 },
+    /// Netstrings forbid leading zeros: `0:,` is fine, `05:` is not.
+    /// Without this rule `000…` could grow the buffer forever.
+    LeadingZero { offset: usize },
     /// The announced length is larger than `MAX_LEN`.
     TooLong { offset: usize },
     /// The payload must be followed by `,`.
@@ -31,8 +34,8 @@ enum ParseError {
     },
     /// This book's messages are text.
     NotUtf8 { offset: usize },
-    /// The stream ended in the middle of a message.
-    Truncated { buffered: usize },
+    /// The stream ended in the middle of a message that starts at `offset`.
+    Truncated { offset: usize, buffered: usize },
 }
 
 impl fmt::Display for ParseError {
@@ -43,6 +46,9 @@ impl fmt::Display for ParseError {
                 "byte {offset}: expected a digit or ':', found {:?}",
                 char::from(found)
             ),
+            ParseError::LeadingZero { offset } => {
+                write!(f, "byte {offset}: a length may not start with '0'")
+            }
             ParseError::TooLong { offset } => write!(
                 f,
                 "byte {offset}: length exceeds the limit of {MAX_LEN}"
@@ -56,9 +62,10 @@ impl fmt::Display for ParseError {
             ParseError::NotUtf8 { offset } => {
                 write!(f, "byte {offset}: payload is not UTF-8")
             }
-            ParseError::Truncated { buffered } => write!(
+            ParseError::Truncated { offset, buffered } => write!(
                 f,
-                "input ended inside a message ({buffered} bytes buffered)"
+                "byte {offset}: input ended inside a message \
+                 ({buffered} bytes buffered)"
             ),
         }
     }
@@ -87,7 +94,8 @@ impl Decoder {
     fn next_message(&mut self) -> Result<Option<String>, ParseError> {
         // The length prefix: digits up to ':'. Checking every byte we
         // already have reports garbage at once instead of waiting for a
-        // ':' that may never come.
+        // ':' that may never come. With no leading zeros and the limit
+        // checked per digit, this loop looks at no more than five bytes.
         let mut len: usize = 0;
         let mut colon = None;
         for (i, &byte) in self.buf.iter().enumerate() {
@@ -96,6 +104,11 @@ impl Decoder {
                 b':' if i > 0 => {
                     colon = Some(i);
                     break;
+                }
+                b'0'..=b'9' if i > 0 && self.buf[0] == b'0' => {
+                    return Err(ParseError::LeadingZero {
+                        offset: self.consumed,
+                    });
                 }
                 b'0'..=b'9' => {
                     len = len * 10 + usize::from(byte - b'0');
@@ -135,7 +148,10 @@ impl Decoder {
     fn finish(&self) -> Result<(), ParseError> {
         match self.buf.len() {
             0 => Ok(()),
-            buffered => Err(ParseError::Truncated { buffered }),
+            buffered => Err(ParseError::Truncated {
+                offset: self.consumed,
+                buffered,
+            }),
         }
     }
 }
@@ -346,7 +362,25 @@ mod tests {
     fn end_of_input_inside_a_message_is_an_error() {
         let (messages, error) = decode(b"2:ok,5:hel", 2);
         assert_eq!(messages, ["ok"]);
-        assert_eq!(error, Some(ParseError::Truncated { buffered: 5 }));
+        assert_eq!(
+            error,
+            Some(ParseError::Truncated {
+                offset: 5,
+                buffered: 5
+            })
+        );
+    }
+
+    #[test]
+    fn a_leading_zero_is_refused_at_once() {
+        // A lone `0` is the empty message; a zero followed by a digit is
+        // refused as soon as the second digit arrives, so a peer sending
+        // `000…` cannot make us buffer (and rescan) without end.
+        let (messages, error) = decode(b"0:,000000000000", 1);
+        assert_eq!(messages, [""]);
+        assert_eq!(error, Some(ParseError::LeadingZero { offset: 3 }));
+        let (_, error) = decode(b"05:hello,", 9);
+        assert_eq!(error, Some(ParseError::LeadingZero { offset: 0 }));
     }
 
     #[test]

@@ -12,6 +12,12 @@ use std::task::{Context, Poll, Waker};
 // ANCHOR: switch
 /// A future that is pending exactly once: awaiting it gives up the thread
 /// to the next coroutine in line.
+///
+/// It breaks the `Future` contract on purpose: it returns `Pending` without
+/// arranging a wake-up. Only `run` below makes that work, because it polls
+/// every waiting coroutine again on its turn. An executor that waits for a
+/// wake-up (tokio, `block_on`) would never poll it again; on tokio, use
+/// `tokio::task::yield_now` instead.
 struct Switch {
     switched: bool,
 }

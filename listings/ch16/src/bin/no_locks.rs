@@ -8,7 +8,9 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-/// A future that is pending exactly once (as in listing 16-2).
+/// A future that is pending exactly once (as in listing 16-2). It wakes
+/// no one on purpose: only a scheduler that polls everyone in turn, like
+/// `run`, ever polls it again.
 struct Switch {
     switched: bool,
 }

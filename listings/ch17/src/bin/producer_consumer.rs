@@ -42,7 +42,9 @@ impl<Y, S> Co<Y, S> {
 }
 
 /// A future that is pending exactly once: the point where the body stops
-/// and control returns to whoever called `resume`.
+/// and control returns to whoever called `resume`. It wakes no one on
+/// purpose: the caller of `resume` decides when to poll again. Under an
+/// executor that waits for a wake-up (tokio) it would never be polled again.
 struct Pause(bool);
 
 impl Future for Pause {
