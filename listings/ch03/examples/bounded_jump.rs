@@ -1,9 +1,9 @@
 //! 练习 3-1：限制跳跃距离的 `jumping_range`。
 //!
-//! 和程序清单 3-1 一样，`send(x)` 让序列跳 `x` 步；但这一次跳跃有上限：
+//! 和示例 3-1 一样，`send(x)` 让序列跳 `x` 步；但这一次跳跃有上限：
 //! 送进来的值超过 `max_jump` 就按 `max_jump` 跳，小于 `-max_jump` 就按
 //! `-max_jump` 跳。`next()`（不送值）仍然前进 1。生成器的机制原样照搬
-//! 程序清单 3-1，你只需要写 `bounded_jump` 的生成器体。
+//! 示例 3-1，你只需要写 `bounded_jump` 的生成器体。
 //!
 //! 检查：`cargo xtask exercise bounded_jump`。
 

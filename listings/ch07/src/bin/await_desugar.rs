@@ -153,7 +153,7 @@ fn block_on<F: Future>(fut: F) -> F::Output {
             // none, so sleeping would never end: say so instead.
             panic!("Pending without a wake: the task would never run again");
         }
-        say(format!("执行器：第 {n} 次 poll"));
+        say(format!("执行器：第 {n} 次轮询"));
         if let Poll::Ready(value) = fut.as_mut().poll(&mut cx) {
             return value;
         }
