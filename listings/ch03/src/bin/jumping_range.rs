@@ -45,7 +45,8 @@ impl<Y, S> Co<Y, S> {
 ///
 /// It ignores `cx`, so nobody will call the waker: this breaks `Future`'s
 /// contract on purpose. It works only because `resume` polls again
-/// without waiting for a wake; a real executor would never poll it again.
+/// without waiting for a wake; a real executor polls a task only after a
+/// wake, and nothing here causes one.
 struct Pause(bool);
 
 impl Future for Pause {
