@@ -241,12 +241,12 @@ fn replace_waker(slot: &mut Option<Waker>, waker: &Waker) -> Option<Waker> {
     }
 }
 
-/// Resolves after `duration`. One timer entry per `Sleep`: added on the
+/// Resolves at `deadline`. One timer entry per `Sleep`: added on the
 /// first poll, given the newest waker on later polls, removed when the
 /// `Sleep` finishes or is dropped.
-fn sleep(duration: Duration) -> Sleep {
+fn sleep_until(deadline: Instant) -> Sleep {
     Sleep {
-        deadline: Instant::now() + duration,
+        deadline,
         key: None,
     }
 }
@@ -476,7 +476,7 @@ async fn serve(mut conn: Async<TcpStream>) -> io::Result<()> {
 async fn refuse(mut conn: Async<TcpStream>) -> io::Result<()> {
     conn.write_all(b"ERR line too long\n").await?;
     conn.io.shutdown(Shutdown::Write)?;
-    let mut timer = sleep(LINGER);
+    let mut timer = sleep_until(Instant::now() + LINGER);
     let mut buf = [0; 8192];
     poll_fn(|cx| {
         loop {
@@ -506,7 +506,7 @@ async fn accept_loop(mut listener: Async<TcpListener>) -> io::Result<()> {
                 if !mem::replace(&mut warned, true) {
                     eprintln!("echo_reactor: {e}; pausing accept");
                 }
-                sleep(Duration::from_millis(100)).await;
+                sleep_until(Instant::now() + Duration::from_millis(100)).await;
             }
             // The client gave up before we accepted: not our problem.
             Err(e) if e.kind() == ErrorKind::ConnectionAborted => {}

@@ -245,12 +245,12 @@ fn replace_waker(slot: &mut Option<Waker>, waker: &Waker) -> Option<Waker> {
 // ANCHOR_END: reactor
 
 // ANCHOR: sleep
-/// Resolves after `duration`. One timer entry per `Sleep`: added on the
+/// Resolves at `deadline`. One timer entry per `Sleep`: added on the
 /// first poll, given the newest waker on later polls, removed when the
 /// `Sleep` finishes or is dropped.
-fn sleep(duration: Duration) -> Sleep {
+fn sleep_until(deadline: Instant) -> Sleep {
     Sleep {
-        deadline: Instant::now() + duration,
+        deadline,
         key: None,
     }
 }
@@ -478,10 +478,16 @@ async fn echo(mut conn: Async<TcpStream>) -> io::Result<()> {
     }
 }
 
-async fn client(id: usize, server: SocketAddr) -> io::Result<()> {
+/// Sends line `round` at `start + round * 100 ms`: a fixed schedule, so a
+/// late reply does not push the later lines back.
+async fn client(
+    id: usize,
+    server: SocketAddr,
+    start: Instant,
+) -> io::Result<()> {
     let mut conn = Async::<TcpStream>::connect(server).await?;
     for round in 1..=ROUNDS {
-        sleep(Duration::from_millis(100)).await;
+        sleep_until(start + Duration::from_millis(100) * round as u32).await;
         let line = format!("client {id} line {round}\n");
         conn.write_all(line.as_bytes()).await?;
         let mut reply = Vec::new();
@@ -505,7 +511,7 @@ async fn client(id: usize, server: SocketAddr) -> io::Result<()> {
 
 fn main() -> io::Result<()> {
     let start = Instant::now();
-    block_on(async {
+    block_on(async move {
         let mut listener = Async::bind("127.0.0.1:0".parse().unwrap())?;
         let server = listener.io.local_addr()?;
         println!("server and {CLIENTS} clients on one thread");
@@ -517,8 +523,9 @@ fn main() -> io::Result<()> {
                 }
             }
         });
-        let clients: Vec<_> =
-            (0..CLIENTS).map(|id| spawn(client(id, server))).collect();
+        let clients: Vec<_> = (0..CLIENTS)
+            .map(|id| spawn(client(id, server, start)))
+            .collect();
         for client in clients {
             client.await?;
         }
