@@ -58,9 +58,15 @@ impl Task {
             && future.as_mut().poll(&mut cx).is_ready()
         {
             *slot = None;
+            TASKS.lock().unwrap().remove(&Arc::as_ptr(&self).addr());
         }
     }
 }
+
+/// Every unfinished task, by address. The executor owns its tasks (tokio
+/// has `OwnedTasks` for this): a task that nobody will wake stays here and
+/// hangs, rather than being freed, sockets and all, with its last waker.
+static TASKS: Mutex<BTreeMap<usize, Arc<Task>>> = Mutex::new(BTreeMap::new());
 
 /// The ready queue. Unlike chapter 18's it has no condition variable: an
 /// empty queue sends the executor to the reactor, not to sleep.
@@ -97,6 +103,10 @@ where
         future: Mutex::new(Some(Box::pin(body))),
         queued: AtomicBool::new(false),
     });
+    TASKS
+        .lock()
+        .unwrap()
+        .insert(Arc::as_ptr(&task).addr(), task.clone());
     task.wake();
     JoinHandle(state)
 }
