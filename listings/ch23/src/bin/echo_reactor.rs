@@ -447,6 +447,7 @@ const FDS_NEEDED: u64 = 1100;
 /// How long a refused connection may keep sending before we close it.
 const LINGER: Duration = Duration::from_secs(1);
 
+// ANCHOR: serve
 /// One connection. Whatever goes wrong here (a reset, a client that
 /// vanishes mid-line) ends this task and closes this socket, nothing more.
 async fn serve(mut conn: Async<TcpStream>) -> io::Result<()> {
@@ -503,6 +504,8 @@ async fn refuse(mut conn: Async<TcpStream>) -> io::Result<()> {
     .await;
     Ok(())
 }
+
+// ANCHOR_END: serve
 
 /// Accepts forever; each connection is a task of its own.
 async fn accept_loop(mut listener: Async<TcpListener>) -> io::Result<()> {
