@@ -171,7 +171,10 @@ pub const TIMELINES: &[Timeline] = &[
             rust("listings/ch23/output/reactor_echo.txt"),
             python("listings/ch23/python/output/selector_loop.txt"),
         ],
-        tasks: &[task("客户端", ": all ", Show::Before)],
+        tasks: &[
+            task("开始", "server and ", Show::Whole),
+            task("客户端", ": all ", Show::Before),
+        ],
         rest: "main",
     },
 ];
