@@ -12,7 +12,6 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::poll_fn;
 use std::io::{self, ErrorKind, Read, Write};
-use std::mem;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -175,33 +174,24 @@ impl Reactor {
         Ok(token)
     }
 
-    /// Returns the wakers it held: the caller drops them after letting go
-    /// of the reactor, since dropping a task's last waker drops the task,
-    /// and its sockets and timers then reach for the reactor again.
-    fn deregister(
-        &mut self,
-        source: &mut impl Source,
-        token: Token,
-    ) -> Waiters {
+    fn deregister(&mut self, source: &mut impl Source, token: Token) {
         // The socket is being closed: an error here changes nothing.
         let _ = self.poll.registry().deregister(source);
-        self.waiters.remove(&token).unwrap_or_default()
+        self.waiters.remove(&token);
     }
 
-    /// Stores the waker of the task that just got `WouldBlock`, and
-    /// returns the one it replaces (to be dropped outside, as above).
-    fn wait_for(
-        &mut self,
-        token: Token,
-        dir: Direction,
-        waker: &Waker,
-    ) -> Option<Waker> {
+    /// Stores the waker of the task that just got `WouldBlock`. Only the
+    /// waker from the latest poll counts (the `Future` contract);
+    /// `will_wake` skips the clone when the same task polls again.
+    fn wait_for(&mut self, token: Token, dir: Direction, waker: &Waker) {
         let waiters = self.waiters.get_mut(&token).expect("registered");
         let slot = match dir {
             Direction::Read => &mut waiters.reader,
             Direction::Write => &mut waiters.writer,
         };
-        replace_waker(slot, waker)
+        if !slot.as_ref().is_some_and(|stored| stored.will_wake(waker)) {
+            *slot = Some(waker.clone());
+        }
     }
 
     /// One wait for everything: sockets and the nearest timer. Returns
@@ -240,14 +230,6 @@ impl Reactor {
         Ok(woken)
     }
 }
-/// Only the waker from the latest poll counts (the `Future` contract).
-/// `will_wake` skips the clone when the same task polls again.
-fn replace_waker(slot: &mut Option<Waker>, waker: &Waker) -> Option<Waker> {
-    match slot {
-        Some(stored) if stored.will_wake(waker) => None,
-        _ => slot.replace(waker.clone()),
-    }
-}
 
 /// Resolves at `deadline`. One timer entry per `Sleep`: added on the
 /// first poll, given the newest waker on later polls, removed when the
@@ -273,21 +255,21 @@ impl Future for Sleep {
             return Poll::Ready(());
         }
         let (deadline, key) = (self.deadline, self.key);
-        let (key, _old_waker) = REACTOR.with_borrow_mut(|r| match key {
+        let key = REACTOR.with_borrow_mut(|r| match key {
             Some(key) => {
                 // Still there: the reactor removes an entry only once its
                 // deadline has passed, and then we returned `Ready` above.
                 let stored = r.timers.get_mut(&key).expect("timer entry");
-                let new = cx.waker();
-                let old = (!stored.will_wake(new))
-                    .then(|| mem::replace(stored, new.clone()));
-                (key, old)
+                if !stored.will_wake(cx.waker()) {
+                    *stored = cx.waker().clone();
+                }
+                key
             }
             None => {
                 let key = (deadline, r.next_timer);
                 r.next_timer += 1;
                 r.timers.insert(key, cx.waker().clone());
-                (key, None)
+                key
             }
         });
         self.key = Some(key);
@@ -299,8 +281,7 @@ impl Sleep {
     fn cancel(&mut self) {
         if let Some(key) = self.key.take() {
             // `try_with`: at thread exit the reactor may be gone already.
-            let _waker =
-                REACTOR.try_with(|r| r.borrow_mut().timers.remove(&key));
+            let _ = REACTOR.try_with(|r| r.borrow_mut().timers.remove(&key));
         }
     }
 }
@@ -338,8 +319,7 @@ impl<T: Source> Async<T> {
             match op(&mut self.io) {
                 Err(e) if e.kind() == ErrorKind::WouldBlock => {
                     let (token, waker) = (self.token, cx.waker());
-                    let _old = REACTOR
-                        .with_borrow_mut(|r| r.wait_for(token, dir, waker));
+                    REACTOR.with_borrow_mut(|r| r.wait_for(token, dir, waker));
                     return Poll::Pending;
                 }
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
@@ -353,7 +333,7 @@ impl<T: Source> Drop for Async<T> {
     fn drop(&mut self) {
         let token = self.token;
         // `try_with`: at thread exit the reactor may be gone already.
-        let _waiters = REACTOR
+        let _ = REACTOR
             .try_with(|r| r.borrow_mut().deregister(&mut self.io, token));
     }
 }
