@@ -164,6 +164,19 @@ pub const TIMELINES: &[Timeline] = &[
         ],
         rest: "main",
     },
+    Timeline {
+        name: "ch23-reactor_echo",
+        title: "反应器：100 个客户端每 100 毫秒各发一行，每一轮的回显都在约 100 毫秒后到齐，上面是 Rust，下面是 Python 的 selectors 版",
+        runs: &[
+            rust("listings/ch23/output/reactor_echo.txt"),
+            python("listings/ch23/python/output/selector_loop.txt"),
+        ],
+        tasks: &[
+            task("开始", "server and ", Show::Whole),
+            task("客户端", ": all ", Show::Before),
+        ],
+        rest: "main",
+    },
 ];
 
 pub fn svg_path(root: &Path, timeline: &Timeline) -> PathBuf {
