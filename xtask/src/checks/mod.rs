@@ -6,6 +6,7 @@ use crate::report::Report;
 pub mod code_blocks;
 pub mod copyout;
 pub mod diagrams;
+pub mod graceful;
 pub mod links;
 pub mod lint;
 pub mod outputs;
@@ -31,6 +32,7 @@ pub fn run(root: &Path) -> Result {
     report.record("unit tests", cmd::run(&mut unit_tests));
     let listings = listings::discover_into(&mut report, root, &[]);
     report.merge(python::check_all(root, &listings, &[]));
+    report.merge(graceful::check(root));
     report.merge(crate::exercises::check::check(root, &[]));
     report.record("book sources", sources::check(root));
     report.record("timelines", timelines::check(root));
