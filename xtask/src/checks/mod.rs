@@ -9,6 +9,7 @@ pub mod diagrams;
 pub mod graceful;
 pub mod links;
 pub mod lint;
+pub mod listing_tests;
 pub mod outputs;
 pub mod parity;
 pub mod prose;
@@ -33,6 +34,7 @@ pub fn run(root: &Path) -> Result {
     let listings = listings::discover_into(&mut report, root, &[]);
     report.merge(python::check_all(root, &listings, &[]));
     report.merge(graceful::check(root));
+    report.merge(listing_tests::check(root, &[]));
     report.merge(crate::exercises::check::check(root, &[]));
     report.record("book sources", sources::check(root));
     report.record("timelines", timelines::check(root));

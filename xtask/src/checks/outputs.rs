@@ -38,6 +38,7 @@ pub fn run_selected(root: &Path, only: &[String]) -> Result {
     let only = super::parity::with_partners(root, only);
     let listings = listings::discover_into(&mut report, root, &only);
     report.merge(super::python::check_all(root, &listings, &only));
+    report.merge(super::listing_tests::check(root, &only));
     if only.is_empty() || only.iter().any(|c| c == "ch25") {
         report.merge(super::graceful::check(root));
     }
