@@ -234,7 +234,7 @@ fn client(
     refused.wait();
     first?;
     let mut stream = stream?;
-    for burst in 1..=((LINES - 1) / 11 + 1) {
+    for burst in 1..=(LINES - 1) / 11 {
         let lines: String = (((burst - 1) * 11 + 1)
             ..(burst * 11 + 1).min(LINES))
             .map(|n| line(id, n))
