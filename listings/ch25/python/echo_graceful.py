@@ -53,32 +53,38 @@ async def serve(sock, drain):
     loop = asyncio.get_running_loop()
     stop = loop.create_future()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set_result, sig.name)
+        # A second signal changes nothing: the drain limit bounds the wait.
+        loop.add_signal_handler(
+            sig, lambda name=sig.name: stop.done() or stop.set_result(name))
     print(f"listening on {sock.getsockname()[0]}:{sock.getsockname()[1]}")
-    tasks = set()
+    tasks = set()  # the open connections; a task leaves when it ends
+    count = 0
     async with asyncio.TaskGroup() as group:
         def accepted(reader, writer):
-            task = group.create_task(
-                connection(reader, writer, len(tasks) + 1))
+            nonlocal count
+            count += 1
+            task = group.create_task(connection(reader, writer, count))
             tasks.add(task)
+            task.add_done_callback(tasks.discard)
 
         server = await asyncio.start_server(
             accepted, sock=sock, limit=MAX_LINE)
         name = await stop
         server.close()  # closes the listening socket: connects are refused
-        open_tasks = [t for t in tasks if not t.done()]
-        print(f"{name}: stopped accepting; draining {len(open_tasks)} "
+        print(f"{name}: stopped accepting; draining {len(tasks)} "
               f"connection(s), limit {drain}s")
-        try:
-            async with asyncio.timeout(drain):
-                await asyncio.gather(*open_tasks)
-            print("drained: every connection closed by its client")
-        except TimeoutError:
-            left = [t for t in open_tasks if not t.done()]
+        # asyncio.wait, not gather: a gather that times out cancels
+        # everything it waits for, and cutting is a decision made below.
+        left = set()
+        if tasks:
+            _, left = await asyncio.wait(tasks, timeout=drain)
+        if left:
             for task in left:
                 task.cancel()
             print(f"drain limit reached after {drain}s: "
                   f"cut {len(left)} connection(s)")
+        else:
+            print("drained: every connection closed by its client")
     # Leaving the `async with` waited for every task of the group.
 # ANCHOR_END: serve
 
