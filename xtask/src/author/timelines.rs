@@ -173,9 +173,10 @@ pub const TIMELINES: &[Timeline] = &[
         ],
         tasks: &[
             task("fast", "fast ", Show::After),
-            task("bad/group", "group failed", Show::Whole),
             task("slow", "slow ", Show::After),
+            task("组", "group ", Show::After),
             task("late", "late ", Show::After),
+            task("时限", "timed out", Show::Whole),
         ],
         rest: "main",
     },
@@ -187,9 +188,10 @@ pub const TIMELINES: &[Timeline] = &[
             task("A", "A: ", Show::After),
             task("B", "B: ", Show::After),
             task("C", "C: ", Show::After),
-            task("main", "main: ", Show::After),
+            task("服务器", "connection", Show::Whole),
+            task("信号", "main: SIGINT", Show::Whole),
         ],
-        rest: "服务器",
+        rest: "main",
     },
 ];
 
