@@ -7,8 +7,9 @@
 //!   the clients send their other 99 lines and half-close; each must get
 //!   all 100 lines back, then EOF, and the server must exit 0 within the
 //!   drain limit;
-//! - cut: with `--drain-secs 1`, a client that never half-closes is cut
-//!   no earlier than 1 s and soon after it, the server says so and exits 0.
+//! - cut: with `--drain-secs 1`, SIGTERM, and a client that never
+//!   half-closes: it is cut no earlier than 1 s and soon after, the server
+//!   says so and exits 0.
 
 use crate::report::Report;
 use crate::{Result, cmd};
@@ -148,15 +149,19 @@ impl Server {
         }
     }
 
-    fn interrupt(&self) -> Result {
+    /// Sends SIGINT (2) or SIGTERM (15).
+    fn signal(&self, number: i32) -> Result {
         unsafe extern "C" {
             fn kill(pid: i32, signal: i32) -> i32;
         }
-        const SIGINT: i32 = 2;
         // SAFETY: `kill` has no memory-safety preconditions; the pid is
         // our own child, not yet reaped (reaping happens in `exit`/drop).
-        if unsafe { kill(self.child.id() as i32, SIGINT) } != 0 {
-            return Err(format!("{}: cannot send SIGINT", self.source).into());
+        if unsafe { kill(self.child.id() as i32, number) } != 0 {
+            return Err(format!(
+                "{}: cannot send signal {number}",
+                self.source
+            )
+            .into());
         }
         Ok(())
     }
@@ -174,7 +179,7 @@ impl Server {
             }
             if start.elapsed() > limit {
                 return Err(format!(
-                    "{}: still running {limit:?} after SIGINT",
+                    "{}: still running {limit:?} after the signal",
                     self.source
                 )
                 .into());
@@ -283,7 +288,7 @@ fn drain_all(command: Command, source: &str) -> Result {
     // Every client has had its first line echoed: all are being served.
     signalled.wait();
     let start = Instant::now();
-    let sent = server.interrupt();
+    let sent = server.signal(2);
     let stopped = sent.and_then(|()| server.wait_for_line("SIGINT: ", START));
     let refusal = stopped.and_then(|_| server.expect_refused());
     refused.wait();
@@ -322,9 +327,10 @@ fn cut_at_limit(command: Command, source: &str) -> Result {
     stream.write_all(b"still here\n")?;
     let mut echoed = [0; 11];
     stream.read_exact(&mut echoed)?;
+    // SIGTERM here, SIGINT above: the server must stop on either.
     let start = Instant::now();
-    server.interrupt()?;
-    server.wait_for_line("SIGINT: ", START)?;
+    server.signal(15)?;
+    server.wait_for_line("SIGTERM: ", START)?;
     let (after, ok) = server.exit(start, Duration::from_secs(1) + SLACK)?;
     let cut = server.wait_for_line("cut connection #1 ", SLACK);
     let mut rest = Vec::new();
@@ -332,7 +338,7 @@ fn cut_at_limit(command: Command, source: &str) -> Result {
     if after < Duration::from_millis(900) {
         return Err(format!(
             "{source}: with --drain-secs 1 a silent client was cut \
-             {after:.2?} after SIGINT, before the limit"
+             {after:.2?} after SIGTERM, before the limit"
         )
         .into());
     }
