@@ -177,6 +177,35 @@ pub const TIMELINES: &[Timeline] = &[
         ],
         rest: "main",
     },
+    Timeline {
+        name: "ch25-fail_fast",
+        title: "一个任务失败，兄弟任务被取消：上面是 JoinSet 加 abort_all，下面是 asyncio.TaskGroup",
+        runs: &[
+            rust("listings/ch25/output/fail_fast.txt"),
+            python("listings/ch25/python/output/fail_fast.txt"),
+        ],
+        tasks: &[
+            task("fast", "fast ", Show::After),
+            task("slow", "slow ", Show::After),
+            task("组", "group ", Show::After),
+            task("late", "late ", Show::After),
+            task("时限", "timed out", Show::Whole),
+        ],
+        rest: "main",
+    },
+    Timeline {
+        name: "ch25-drain_timeline",
+        title: "优雅关闭：0.5 秒收到 SIGINT，A 在排空期间说完并半关闭，B 在 1.5 秒的排空时限到时被切断，C 被拒绝",
+        runs: &[rust("listings/ch25/output/drain_timeline.txt")],
+        tasks: &[
+            task("A", "A: ", Show::After),
+            task("B", "B: ", Show::After),
+            task("C", "C: ", Show::After),
+            task("服务器", "connection", Show::Whole),
+            task("信号", "main: SIGINT", Show::Whole),
+        ],
+        rest: "main",
+    },
 ];
 
 pub fn svg_path(root: &Path, timeline: &Timeline) -> PathBuf {

@@ -1,0 +1,365 @@
+//! Graceful shutdown of chapter 25's echo servers, checked from outside
+//! with real sockets and a real SIGINT, for the Rust program and its
+//! Python twin:
+//!
+//! - drain: 50 clients each get a first line echoed (so every connection
+//!   is being served), SIGINT arrives, a new connection is then refused,
+//!   the clients send their other 99 lines and half-close; each must get
+//!   all 100 lines back, then EOF, and the server must exit 0 within the
+//!   drain limit;
+//! - cut: with `--drain-secs 1`, SIGTERM, and a client that never
+//!   half-closes: it is cut no earlier than 1 s and soon after, the server
+//!   says so and exits 0.
+
+use crate::report::Report;
+use crate::{Result, cmd};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::{Duration, Instant};
+
+pub const RUST_BIN: &str = "listings/ch25/src/bin/echo_graceful.rs";
+pub const PYTHON: &str = "listings/ch25/python/echo_graceful.py";
+
+const CLIENTS: usize = 50;
+const LINES: usize = 100;
+/// `--drain-secs` of the drain scenario: the clients finish well inside it.
+const DRAIN_SECS: u64 = 5;
+/// Time to start (a Python interpreter on a loaded 2-core machine can take
+/// seconds) and slack after a limit, for a loaded machine.
+const START: Duration = Duration::from_secs(30);
+const SLACK: Duration = Duration::from_millis(1500);
+
+/// Both servers, both scenarios: one check each.
+pub fn check(root: &Path) -> Report {
+    let mut report = Report::default();
+    let built = cmd::run(cmd::cargo().current_dir(root).args([
+        "build",
+        "--locked",
+        "--bin",
+        "echo_graceful",
+        "-p",
+        "ch25",
+    ]));
+    let bin = cmd::target_dir(root).join("debug/echo_graceful");
+    let server = |source: &str| {
+        let mut c = if source == RUST_BIN {
+            Command::new(&bin)
+        } else {
+            let mut c = Command::new("python3");
+            c.arg("-u").arg(root.join(PYTHON));
+            c
+        };
+        c.current_dir(root);
+        c
+    };
+    let servers = [RUST_BIN, PYTHON];
+    for source in servers {
+        let drain = if source == RUST_BIN && built.is_err() {
+            Err("not run: ch25 does not build".into())
+        } else {
+            drain_all(server(source), source)
+        };
+        report.record(
+            &format!("graceful shutdown {source}: {CLIENTS} clients drained"),
+            drain,
+        );
+        let cut = if source == RUST_BIN && built.is_err() {
+            Err("not run: ch25 does not build".into())
+        } else {
+            cut_at_limit(server(source), source)
+        };
+        report.record(
+            &format!("graceful shutdown {source}: cut at the drain limit"),
+            cut,
+        );
+    }
+    report
+}
+
+/// A started server: killed when dropped, so no failure leaks a process.
+struct Server {
+    child: Child,
+    lines: Receiver<String>,
+    addr: String,
+    source: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(mut command: Command, source: &str, drain: u64) -> Result<Self> {
+        command
+            .args(["--listen", "127.0.0.1:0", "--drain-secs"])
+            .arg(drain.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        cmd::echo(&command);
+        let mut child = command
+            .spawn()
+            .map_err(|e| format!("{source}: cannot start: {e}"))?;
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (tx, lines) = channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
+                println!("    server: {line}");
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = Server {
+            child,
+            lines,
+            addr: String::new(),
+            source: source.to_string(),
+        };
+        let first = server.wait_for_line("listening on ", START)?;
+        server.addr = first["listening on ".len()..].to_string();
+        Ok(server)
+    }
+
+    /// The next stdout line starting with `prefix`, skipping others.
+    fn wait_for_line(&self, prefix: &str, limit: Duration) -> Result<String> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.starts_with(prefix) => return Ok(line),
+                Ok(_) => {}
+                Err(_) => {
+                    return Err(format!(
+                        "{}: no stdout line starting with `{prefix}` \
+                         within {limit:?}",
+                        self.source
+                    )
+                    .into());
+                }
+            }
+        }
+    }
+
+    /// Sends SIGINT (2) or SIGTERM (15).
+    fn signal(&self, number: i32) -> Result {
+        unsafe extern "C" {
+            fn kill(pid: i32, signal: i32) -> i32;
+        }
+        // SAFETY: `kill` has no memory-safety preconditions; the pid is
+        // our own child, not yet reaped (reaping happens in `exit`/drop).
+        if unsafe { kill(self.child.id() as i32, number) } != 0 {
+            return Err(format!(
+                "{}: cannot send signal {number}",
+                self.source
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Waits for the exit; fails if it comes later than `limit` after
+    /// `start` (the signal). Returns the time since `start`.
+    fn exit(
+        &mut self,
+        start: Instant,
+        limit: Duration,
+    ) -> Result<(Duration, bool)> {
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok((start.elapsed(), status.success()));
+            }
+            if start.elapsed() > limit {
+                return Err(format!(
+                    "{}: still running {limit:?} after the signal",
+                    self.source
+                )
+                .into());
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// After the signal the listening socket must be closed.
+    fn expect_refused(&self) -> Result {
+        match TcpStream::connect(&self.addr) {
+            Err(e) if e.kind() == ErrorKind::ConnectionRefused => Ok(()),
+            Err(e) => Err(format!(
+                "{}: a connection after SIGINT failed, but not as refused: \
+                 {e}",
+                self.source
+            )
+            .into()),
+            Ok(_) => Err(format!(
+                "{}: a connection after SIGINT was accepted (the server \
+                 must stop accepting)",
+                self.source
+            )
+            .into()),
+        }
+    }
+}
+
+fn line(client: usize, n: usize) -> String {
+    format!("client {client} line {n}\n")
+}
+
+/// One client: line 0 echoed, then (after the signal) lines 1..100 sent
+/// in bursts, half-close, everything back and EOF.
+fn client(
+    addr: &str,
+    id: usize,
+    signalled: &Barrier,
+    refused: &Barrier,
+) -> std::result::Result<(), String> {
+    let fail =
+        |what: &str, e: std::io::Error| format!("client {id}: {what}: {e}");
+    let mut stream = TcpStream::connect(addr).map_err(|e| fail("connect", e));
+    // Every client reaches both barriers even after a failure, so that
+    // the others are not left waiting.
+    let first = stream.as_mut().map_err(|e| e.clone()).and_then(|s| {
+        s.set_read_timeout(Some(Duration::from_secs(20)))
+            .map_err(|e| fail("timeout", e))?;
+        s.write_all(line(id, 0).as_bytes())
+            .map_err(|e| fail("write", e))?;
+        let mut echoed = vec![0; line(id, 0).len()];
+        s.read_exact(&mut echoed)
+            .map_err(|e| fail("first echo", e))?;
+        Ok(())
+    });
+    signalled.wait();
+    refused.wait();
+    first?;
+    let mut stream = stream?;
+    for burst in 1..=(LINES - 1) / 11 {
+        let lines: String = (((burst - 1) * 11 + 1)
+            ..(burst * 11 + 1).min(LINES))
+            .map(|n| line(id, n))
+            .collect();
+        if stream.write_all(lines.as_bytes()).is_err() {
+            break; // the reply below says what was lost
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    let _ = stream.shutdown(Shutdown::Write);
+    let mut got = Vec::new();
+    let read = stream.read_to_end(&mut got);
+    let got = String::from_utf8_lossy(&got);
+    let expected: String = (0..LINES).map(|n| line(id, n)).collect();
+    let rest = &expected[line(id, 0).len()..];
+    if got == rest {
+        return read.map(drop).map_err(|e| fail("read", e));
+    }
+    let received = got.matches('\n').count() + 1;
+    let missing = (1..LINES)
+        .map(|n| line(id, n))
+        .find(|l| !got.contains(l.as_str()))
+        .unwrap_or_default();
+    Err(format!(
+        "client {id}: received {received} of {LINES} lines before the \
+         connection ended ({}); first missing: {:?}",
+        match read {
+            Ok(_) => "EOF".to_string(),
+            Err(e) => e.to_string(),
+        },
+        missing.trim_end()
+    ))
+}
+
+fn drain_all(command: Command, source: &str) -> Result {
+    let mut server = Server::start(command, source, DRAIN_SECS)?;
+    let signalled = Arc::new(Barrier::new(CLIENTS + 1));
+    let refused = Arc::new(Barrier::new(CLIENTS + 1));
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|id| {
+            let (addr, s, r) =
+                (server.addr.clone(), signalled.clone(), refused.clone());
+            thread::spawn(move || client(&addr, id, &s, &r))
+        })
+        .collect();
+    // Every client has had its first line echoed: all are being served.
+    signalled.wait();
+    let start = Instant::now();
+    let sent = server.signal(2);
+    let stopped = sent.and_then(|()| server.wait_for_line("SIGINT: ", START));
+    let refusal = stopped.and_then(|_| server.expect_refused());
+    refused.wait();
+    let mut problems: Vec<String> = clients
+        .into_iter()
+        .filter_map(|c| c.join().unwrap_or(Err("client panicked".into())).err())
+        .collect();
+    let limit = Duration::from_secs(DRAIN_SECS) + SLACK;
+    let exit = refusal.and_then(|()| server.exit(start, limit));
+    match exit {
+        Ok((after, true)) => {
+            println!("    {source}: exit 0, {after:.2?} after SIGINT");
+        }
+        Ok((after, false)) => problems.insert(
+            0,
+            format!("{source}: exited with failure {after:.2?} after SIGINT"),
+        ),
+        Err(e) => problems.insert(0, e.to_string()),
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let shown = problems.len().min(5);
+    Err(format!(
+        "{source}: graceful shutdown lost data or hung ({} problem(s)):\n  {}",
+        problems.len(),
+        problems[..shown].join("\n  ")
+    )
+    .into())
+}
+
+fn cut_at_limit(command: Command, source: &str) -> Result {
+    let mut server = Server::start(command, source, 1)?;
+    let mut stream = TcpStream::connect(&server.addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
+    stream.write_all(b"still here\n")?;
+    let mut echoed = [0; 11];
+    stream.read_exact(&mut echoed)?;
+    // SIGTERM here, SIGINT above: the server must stop on either.
+    let start = Instant::now();
+    server.signal(15)?;
+    server.wait_for_line("SIGTERM: ", START)?;
+    let (after, ok) = server.exit(start, Duration::from_secs(1) + SLACK)?;
+    let cut = server.wait_for_line("cut connection #1 ", SLACK);
+    let mut rest = Vec::new();
+    let closed = stream.read_to_end(&mut rest);
+    if after < Duration::from_millis(900) {
+        return Err(format!(
+            "{source}: with --drain-secs 1 a silent client was cut \
+             {after:.2?} after SIGTERM, before the limit"
+        )
+        .into());
+    }
+    cut?;
+    if !ok {
+        return Err(
+            format!("{source}: exited with failure after the cut").into()
+        );
+    }
+    match closed {
+        Ok(_) if rest.is_empty() => Ok(()),
+        Ok(_) => Err(format!(
+            "{source}: unexpected bytes after the cut: {:?}",
+            String::from_utf8_lossy(&rest)
+        )
+        .into()),
+        // A reset is a close too.
+        Err(e) if e.kind() == ErrorKind::ConnectionReset => Ok(()),
+        Err(e) => {
+            Err(format!("{source}: the cut connection was not closed: {e}")
+                .into())
+        }
+    }
+}
