@@ -8,8 +8,7 @@
 //! ready queue; a timer thread calls the wakers when deadlines pass.
 //! Standard library only.
 
-use std::cmp::{Ordering, Reverse};
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::pin::Pin;
 use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
@@ -140,59 +139,50 @@ impl<T> Future for JoinHandle<T> {
 // ANCHOR_END: spawn
 
 // ANCHOR: timer
-/// A deadline and the waker to call when it passes.
-struct Entry {
-    deadline: Instant,
-    /// Order of registration: entries due at the same instant fire first
-    /// in, first out.
-    seq: u64,
-    waker: Waker,
-}
-
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (self.deadline, self.seq).cmp(&(other.deadline, other.seq))
-    }
-}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Entry {}
+/// Finds a timer entry again: its deadline, then the order of
+/// registration, so entries due at the same instant fire first in, first
+/// out.
+type Key = (Instant, u64);
 
 struct Timer {
-    /// Soonest deadline on top, like asyncio's `_scheduled` heap.
-    entries: Mutex<(BinaryHeap<Reverse<Entry>>, u64)>,
+    /// Soonest deadline first, like asyncio's `_scheduled` heap; a map
+    /// rather than a heap because a `Sleep` must be able to update or
+    /// remove its own entry. The `u64` numbers the next entry.
+    entries: Mutex<(BTreeMap<Key, Waker>, u64)>,
     changed: Condvar,
 }
 
 static TIMER: Timer = Timer {
-    entries: Mutex::new((BinaryHeap::new(), 0)),
+    entries: Mutex::new((BTreeMap::new(), 0)),
     changed: Condvar::new(),
 };
 
 impl Timer {
-    fn add(&self, deadline: Instant, waker: Waker) {
+    fn add(&self, deadline: Instant, waker: Waker) -> Key {
         let mut guard = self.entries.lock().unwrap();
-        let (heap, next_seq) = &mut *guard;
-        let seq = *next_seq;
+        let (entries, next_seq) = &mut *guard;
+        let key = (deadline, *next_seq);
         *next_seq += 1;
-        heap.push(Reverse(Entry {
-            deadline,
-            seq,
-            waker,
-        }));
+        entries.insert(key, waker);
         // The new deadline may be sooner than the one being slept for.
         self.changed.notify_one();
+        key
+    }
+
+    /// Only the waker from the latest poll may be woken, so a re-poll
+    /// replaces the stored one, unless both wake the same task anyway.
+    /// An entry that already fired is gone: nothing to update.
+    fn update(&self, key: Key, waker: &Waker) {
+        let mut guard = self.entries.lock().unwrap();
+        if let Some(stored) = guard.0.get_mut(&key)
+            && !stored.will_wake(waker)
+        {
+            *stored = waker.clone();
+        }
+    }
+
+    fn remove(&self, key: Key) {
+        self.entries.lock().unwrap().0.remove(&key);
     }
 
     /// The timer thread: sleep until the soonest deadline, then call the
@@ -202,10 +192,10 @@ impl Timer {
         loop {
             let now = Instant::now();
             let mut due = Vec::new();
-            while let Some(Reverse(entry)) = guard.0.peek()
-                && entry.deadline <= now
+            while let Some(entry) = guard.0.first_entry()
+                && entry.key().0 <= now
             {
-                due.push(guard.0.pop().unwrap().0.waker);
+                due.push(entry.remove());
             }
             if !due.is_empty() {
                 drop(guard);
@@ -213,9 +203,9 @@ impl Timer {
                 guard = self.entries.lock().unwrap();
                 continue;
             }
-            guard = match guard.0.peek() {
-                Some(Reverse(entry)) => {
-                    let timeout = entry.deadline - now;
+            guard = match guard.0.first_key_value() {
+                Some((&(deadline, _), _)) => {
+                    let timeout = deadline - now;
                     self.changed.wait_timeout(guard, timeout).unwrap().0
                 }
                 None => self.changed.wait(guard).unwrap(),
@@ -232,14 +222,15 @@ fn sleep(seconds: u64) -> Sleep {
     Sleep {
         start,
         deadline: start + Duration::from_secs(seconds),
-        registered: false,
+        entry: None,
     }
 }
 
 struct Sleep {
     start: Instant,
     deadline: Instant,
-    registered: bool,
+    /// Its one timer entry, from the first poll on.
+    entry: Option<Key>,
 }
 
 impl Future for Sleep {
@@ -247,15 +238,31 @@ impl Future for Sleep {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Duration> {
         let now = Instant::now();
-        // The first poll always pauses, like chapter 10's `sleep`, even
-        // for zero seconds. A later poll before the deadline (a wake for
-        // some other reason) registers again.
-        if self.registered && now >= self.deadline {
-            return Poll::Ready(now - self.start);
+        match self.entry {
+            // The first poll always pauses, like chapter 10's `sleep`,
+            // even for zero seconds.
+            None => {
+                self.entry = Some(TIMER.add(self.deadline, cx.waker().clone()));
+                Poll::Pending
+            }
+            Some(_) if now >= self.deadline => Poll::Ready(now - self.start),
+            // Polled early, by a wake meant for something else: keep the
+            // one entry and give it this poll's waker.
+            Some(key) => {
+                TIMER.update(key, cx.waker());
+                Poll::Pending
+            }
         }
-        self.registered = true;
-        TIMER.add(self.deadline, cx.waker().clone());
-        Poll::Pending
+    }
+}
+
+impl Drop for Sleep {
+    /// A `Sleep` dropped before its deadline (the losing side of a race)
+    /// takes its entry along, so nobody is woken for it later.
+    fn drop(&mut self) {
+        if let Some(key) = self.entry {
+            TIMER.remove(key);
+        }
     }
 }
 // ANCHOR_END: sleep
@@ -306,3 +313,116 @@ fn main() {
     println!("Total elapsed time is {:.3?}", start.elapsed());
 }
 // ANCHOR_END: main
+
+/// `cargo test -p ch18`: a wake that does not come from the timer (a
+/// spurious one, or one meant for another future of the same task) must
+/// not leave a second timer entry behind. That entry would wake the task
+/// again, and the extra poll would register yet another entry, for good.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::PoisonError;
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+
+    /// Both tests use the one `TIMER`: one at a time.
+    static SERIAL: Mutex<()> = Mutex::new(());
+
+    fn timer_entries() -> usize {
+        TIMER.entries.lock().unwrap().0.len()
+    }
+
+    fn sleep_ms(ms: u64) -> Sleep {
+        let start = Instant::now();
+        Sleep {
+            start,
+            deadline: start + Duration::from_millis(ms),
+            entry: None,
+        }
+    }
+
+    /// A waker that only counts how often it is woken.
+    #[derive(Default)]
+    struct Counter(AtomicUsize);
+
+    impl Wake for Counter {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, SeqCst);
+        }
+    }
+
+    fn poll_with(sleep: &mut Sleep, waker: &Waker) -> Poll<Duration> {
+        Pin::new(sleep).poll(&mut Context::from_waker(waker))
+    }
+
+    #[test]
+    fn a_re_poll_keeps_one_entry_with_the_latest_waker() {
+        let _serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
+        assert_eq!(timer_entries(), 0);
+        let old = Arc::new(Counter::default());
+        let new = Arc::new(Counter::default());
+        let old_waker = Waker::from(old.clone());
+        let new_waker = Waker::from(new.clone());
+        let mut sleep = sleep_ms(10_000);
+        assert!(poll_with(&mut sleep, &old_waker).is_pending());
+        assert!(poll_with(&mut sleep, &old_waker).is_pending());
+        assert_eq!(timer_entries(), 1, "a re-poll added an entry");
+        assert!(poll_with(&mut sleep, &new_waker).is_pending());
+        assert_eq!(timer_entries(), 1, "a new waker added an entry");
+        let stored = TIMER.entries.lock().unwrap().0.values().next().cloned();
+        assert!(stored.unwrap().will_wake(&new_waker), "old waker kept");
+        drop(sleep);
+        assert_eq!(timer_entries(), 0, "a dropped Sleep left its entry");
+        assert_eq!(old.0.load(SeqCst) + new.0.load(SeqCst), 0);
+    }
+
+    /// Wakes its own task once, at its first poll, as if some other event
+    /// had happened.
+    struct SpuriousWake(Sleep, bool);
+
+    impl Future for SpuriousWake {
+        type Output = Duration;
+
+        fn poll(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<Duration> {
+            if !self.1 {
+                self.1 = true;
+                cx.waker().wake_by_ref();
+            }
+            Pin::new(&mut self.0).poll(cx)
+        }
+    }
+
+    /// Records, after each poll of the task, how many timer entries exist.
+    struct Observed(BoxFuture, Arc<Mutex<Vec<usize>>>);
+
+    impl Future for Observed {
+        type Output = ();
+
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            let poll = self.0.as_mut().poll(cx);
+            self.1.lock().unwrap().push(timer_entries());
+            poll
+        }
+    }
+
+    #[test]
+    fn a_spurious_wake_doubles_neither_entries_nor_polls() {
+        let _serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
+        assert_eq!(timer_entries(), 0);
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        block_on(Observed(
+            Box::pin(async {
+                SpuriousWake(sleep_ms(100), false).await;
+                sleep_ms(100).await;
+            }),
+            seen.clone(),
+        ));
+        // Polls: the first sleep registers; the spurious wake polls it
+        // early; the timer wakes it; the timer wakes the second sleep.
+        // One entry throughout, none at the end. Registering anew on the
+        // early poll gives [1, 2, 1, 2, 0] instead: five polls.
+        assert_eq!(*seen.lock().unwrap(), [1, 1, 1, 0]);
+    }
+}
