@@ -93,16 +93,22 @@ fn expect(socket: &mut TcpStream, wanted: &[u8]) -> Outcome {
     }
 }
 
-/// Reads until the server closes; returns what came before the close.
-/// A reset after the reply counts as a close: a server that hangs up with
-/// unread bytes in its buffer makes the kernel send RST instead of FIN.
-fn read_to_close(socket: &mut TcpStream) -> Outcome<Vec<u8>> {
+/// Reads until the server closes (or sends what `wanted` does not start
+/// with); returns what came. A reset after the reply counts as a close: a
+/// server that hangs up with unread bytes in its buffer makes the kernel
+/// send RST instead of FIN.
+fn read_to_close(socket: &mut TcpStream, wanted: &[u8]) -> Outcome<Vec<u8>> {
     let mut got = Vec::new();
     let mut buf = [0; 4096];
     loop {
         match socket.read(&mut buf) {
             Ok(0) => return Ok(got),
-            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Ok(n) => {
+                got.extend_from_slice(&buf[..n]);
+                if !wanted.starts_with(&got) {
+                    return Ok(got);
+                }
+            }
             Err(e) if e.kind() == ErrorKind::ConnectionReset => {
                 return Ok(got);
             }
@@ -190,7 +196,7 @@ fn long_lines(addr: &str) -> Outcome {
     too_long.push(b'\n');
     let mut socket = connect(addr)?;
     socket.write_all(&too_long).map_err(|e| e.to_string())?;
-    let got = read_to_close(&mut socket)
+    let got = read_to_close(&mut socket, TOO_LONG)
         .map_err(|e| format!("a line of {} bytes: {e}", MAX_LINE + 1))?;
     if got != TOO_LONG {
         return Err(format!(
@@ -213,7 +219,7 @@ fn long_lines(addr: &str) -> Outcome {
             }
         }
     });
-    let got = read_to_close(&mut socket).map_err(|e| {
+    let got = read_to_close(&mut socket, TOO_LONG).map_err(|e| {
         format!("1 MiB without a newline (does it buffer without bound?): {e}")
     })?;
     if got != TOO_LONG {
