@@ -8,6 +8,7 @@ use std::path::Path;
 const TOKIO: &str = "listings/ch24/src/bin/echo_tokio.rs";
 const THREADS: &str = "listings/ch24/src/bin/echo_threads.rs";
 const GEVENT: &str = "listings/ch24/python/echo_gevent.py";
+const ASYNCIO: &str = "listings/ch24/python/echo_asyncio.py";
 
 pub(super) fn faults() -> Vec<Fault> {
     vec![
@@ -53,6 +54,21 @@ pub(super) fn faults() -> Vec<Fault> {
             },
             check: |root| protocol_check(root, "echo_threads"),
             names: &[THREADS, "long lines", "8193 bytes"],
+        },
+        Fault {
+            what: "an echo server (asyncio) that buffers replies without \
+                   bound (write() without drain())",
+            apply: |root| {
+                edit(root, ASYNCIO, |t| {
+                    replace_once(
+                        t,
+                        "            await writer.drain()\n    except",
+                        "    except",
+                    )
+                })
+            },
+            check: |root| protocol_check(root, "echo_asyncio"),
+            names: &[ASYNCIO, "disconnect mid-reply", "without bound"],
         },
         Fault {
             what: "an echo server that dies when a client resets",
