@@ -13,7 +13,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::tcp::OwnedReadHalf;
 use tokio::net::{TcpListener, TcpStream};
 
-const IDLE: Duration = Duration::from_millis(300);
+const IDLE: Duration = Duration::from_millis(500);
 const MAX_LINE: u64 = 8192;
 
 #[tokio::main(flavor = "current_thread")]
@@ -60,12 +60,12 @@ async fn read_line_or_idle(
 }
 // ---- 练习：到这里结束 ----
 
-/// Sends 5 lines 100 ms apart: longer than IDLE in total, never idle.
+/// Sends 10 lines 100 ms apart: longer than IDLE in total, never idle.
 async fn busy_client(addr: std::net::SocketAddr) -> std::io::Result<String> {
     let (reader, mut writer) = TcpStream::connect(addr).await?.into_split();
     let mut reader = BufReader::new(reader);
     let mut reply = Vec::new();
-    for n in 0..5 {
+    for n in 0..10 {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let line = format!("line {n}\n");
         writer.write_all(line.as_bytes()).await?;
@@ -73,7 +73,7 @@ async fn busy_client(addr: std::net::SocketAddr) -> std::io::Result<String> {
         reader.read_until(b'\n', &mut reply).await?;
         assert_eq!(reply, line.as_bytes());
     }
-    Ok("busy client: 5 lines in 0.5s, all echoed".to_string())
+    Ok("busy client: 10 lines in 1s, all echoed".to_string())
 }
 
 /// Sends one line, then says nothing and waits for the server to hang up.
