@@ -12,7 +12,6 @@ open_now = 0
 open_most = 0
 
 
-# ANCHOR: serve
 async def echo(reader, writer):
     global open_now, open_most
     open_now += 1
@@ -34,10 +33,8 @@ async def echo(reader, writer):
     finally:
         writer.close()
         open_now -= 1
-# ANCHOR_END: serve
 
 
-# ANCHOR: client
 async def client(id, port):
     start = time.perf_counter()
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -51,10 +48,8 @@ async def client(id, port):
     writer.close()
     await writer.wait_closed()
     return time.perf_counter() - start
-# ANCHOR_END: client
 
 
-# ANCHOR: main
 async def main():
     start = time.perf_counter()
     server = await asyncio.start_server(echo, "127.0.0.1", 0, limit=MAX_LINE)
@@ -70,4 +65,3 @@ async def main():
 
 
 asyncio.run(main())
-# ANCHOR_END: main
