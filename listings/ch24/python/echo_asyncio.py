@@ -7,6 +7,7 @@ import sys
 
 MAX_LINE = 8192
 TOO_LONG = b"ERR line too long\n"
+MIN_FILES = 16  # stdin/out/err, epoll, a wake-up pipe, the listener...
 
 
 # ANCHOR: echo
@@ -56,12 +57,17 @@ def parse_listen():
 
 
 def raise_fd_limit():
-    """Soft limit on open files up to the hard limit: one per client."""
+    """Soft limit on open files up to the hard limit: one per client. Fewer
+    than MIN_FILES and the server could not even start: a one-line error."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     try:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     except (ValueError, OSError):
-        pass  # still a server, with the old limit
+        pass  # checked below
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < MIN_FILES:
+        sys.exit(f"error: the open-file limit is {soft}; a server needs "
+                 f"at least {MIN_FILES} (ulimit -n)")
 
 
 if __name__ == "__main__":

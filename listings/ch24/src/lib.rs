@@ -37,20 +37,35 @@ pub fn listen_addr(name: &str) -> Result<SocketAddr, String> {
         .map_err(|e| format!("bad --listen address `{text}`: {e}"))
 }
 
+/// Fewer open files than this and a server could not even start its event
+/// loop (stdin, stdout, stderr, epoll, a wake-up pipe, the listener) and
+/// serve a few clients.
+pub const MIN_FILES: u64 = 16;
+
 /// Raises the soft limit on open files to the hard limit: each client is
 /// one file descriptor, and the usual soft limit (often 1024) would refuse
-/// the thousandth client although the system allows many more.
-pub fn raise_fd_limit() {
+/// the thousandth client although the system allows many more. Fails (one
+/// line, for `main`) when even the hard limit is below [`MIN_FILES`].
+pub fn raise_fd_limit() -> Result<(), String> {
     #[cfg(unix)]
     // SAFETY: getrlimit/setrlimit only read and write the struct we pass.
     unsafe {
         let mut limit = std::mem::zeroed::<libc::rlimit>();
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
             limit.rlim_cur = limit.rlim_max;
-            // A failure leaves the soft limit as it was: still a server.
+            // A failure leaves the soft limit as it was: checked below.
             libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+            libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+            if (limit.rlim_cur as u64) < MIN_FILES {
+                return Err(format!(
+                    "the open-file limit is {}; a server needs at least \
+                     {MIN_FILES} (ulimit -n)",
+                    limit.rlim_cur
+                ));
+            }
         }
     }
+    Ok(())
 }
 
 /// Ends the program with a one-line error and a non-zero exit status

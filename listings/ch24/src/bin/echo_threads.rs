@@ -9,7 +9,7 @@ use std::time::Duration;
 
 fn main() {
     let addr = listen_addr("echo_threads").unwrap_or_else(|e| fail(e));
-    raise_fd_limit();
+    raise_fd_limit().unwrap_or_else(|e| fail(e));
     let listener = TcpListener::bind(addr)
         .unwrap_or_else(|e| fail(format!("cannot listen on {addr}: {e}")));
     let local = listener.local_addr().unwrap_or_else(|e| fail(e));

@@ -6,10 +6,18 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
-#[tokio::main]
-async fn main() {
+fn main() {
     let addr = listen_addr("echo_tokio").unwrap_or_else(|e| fail(e));
-    raise_fd_limit();
+    raise_fd_limit().unwrap_or_else(|e| fail(e));
+    // Built by hand rather than with `#[tokio::main]`, whose generated code
+    // panics (`Failed building the Runtime`) when, say, no file descriptor
+    // is left for epoll.
+    let runtime = tokio::runtime::Runtime::new()
+        .unwrap_or_else(|e| fail(format!("cannot start tokio: {e}")));
+    runtime.block_on(serve(addr));
+}
+
+async fn serve(addr: std::net::SocketAddr) {
     let listener = TcpListener::bind(addr)
         .await
         .unwrap_or_else(|e| fail(format!("cannot listen on {addr}: {e}")));
