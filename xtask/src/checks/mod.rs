@@ -13,6 +13,7 @@ pub mod listing_tests;
 pub mod outputs;
 pub mod parity;
 pub mod prose;
+pub mod protocol;
 pub mod python;
 pub mod selftest;
 pub mod sources;
@@ -35,6 +36,7 @@ pub fn run(root: &Path) -> Result {
     report.merge(python::check_all(root, &listings, &[]));
     report.merge(graceful::check(root));
     report.merge(listing_tests::check(root, &[]));
+    report.merge(protocol::check(root, &[]));
     report.merge(crate::exercises::check::check(root, &[]));
     report.record("book sources", sources::check(root));
     report.record("timelines", timelines::check(root));
