@@ -321,13 +321,14 @@ fn main() {
 /// spurious one, or one meant for another future of the same task) must
 /// not leave a second timer entry behind. That entry would wake the task
 /// again, and the extra poll would register yet another entry, for good.
+/// And a re-poll must not miss a wake that the timer has just sent.
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::PoisonError;
     use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
-    /// Both tests use the one `TIMER`: one at a time.
+    /// The tests share the one `TIMER`: one at a time.
     static SERIAL: Mutex<()> = Mutex::new(());
 
     fn timer_entries() -> usize {
