@@ -170,15 +170,18 @@ impl Timer {
     }
 
     /// Only the waker from the latest poll may be woken, so a re-poll
-    /// replaces the stored one, unless both wake the same task anyway.
-    /// An entry that already fired is gone: nothing to update.
-    fn update(&self, key: Key, waker: &Waker) {
+    /// replaces the stored one (no clone if `will_wake` says both surely
+    /// wake the same task). Returns `false` if the entry is gone: the
+    /// thread below takes entries out only once their deadline has passed.
+    fn update(&self, key: Key, waker: &Waker) -> bool {
         let mut guard = self.entries.lock().unwrap();
-        if let Some(stored) = guard.0.get_mut(&key)
-            && !stored.will_wake(waker)
-        {
+        let Some(stored) = guard.0.get_mut(&key) else {
+            return false;
+        };
+        if !stored.will_wake(waker) {
             *stored = waker.clone();
         }
+        true
     }
 
     fn remove(&self, key: Key) {
@@ -237,7 +240,6 @@ impl Future for Sleep {
     type Output = Duration;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Duration> {
-        let now = Instant::now();
         match self.entry {
             // The first poll always pauses, like chapter 10's `sleep`,
             // even for zero seconds.
@@ -245,13 +247,14 @@ impl Future for Sleep {
                 self.entry = Some(TIMER.add(self.deadline, cx.waker().clone()));
                 Poll::Pending
             }
-            Some(_) if now >= self.deadline => Poll::Ready(now - self.start),
-            // Polled early, by a wake meant for something else: keep the
-            // one entry and give it this poll's waker.
-            Some(key) => {
-                TIMER.update(key, cx.waker());
-                Poll::Pending
-            }
+            // Polled again, maybe by a wake meant for something else. Its
+            // entry is still in the timer: not due yet, so keep the one
+            // entry and give it this poll's waker. Checking and replacing
+            // under one lock leaves the timer no moment to fire the old
+            // waker in between, which would leave the new one unwoken.
+            Some(key) if TIMER.update(key, cx.waker()) => Poll::Pending,
+            // The timer took the entry out: the deadline has passed.
+            Some(_) => Poll::Ready(self.start.elapsed()),
         }
     }
 }
@@ -318,13 +321,14 @@ fn main() {
 /// spurious one, or one meant for another future of the same task) must
 /// not leave a second timer entry behind. That entry would wake the task
 /// again, and the extra poll would register yet another entry, for good.
+/// And a re-poll must not miss a wake that the timer has just sent.
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::PoisonError;
     use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
-    /// Both tests use the one `TIMER`: one at a time.
+    /// The tests share the one `TIMER`: one at a time.
     static SERIAL: Mutex<()> = Mutex::new(());
 
     fn timer_entries() -> usize {
@@ -373,6 +377,26 @@ mod tests {
         drop(sleep);
         assert_eq!(timer_entries(), 0, "a dropped Sleep left its entry");
         assert_eq!(old.0.load(SeqCst) + new.0.load(SeqCst), 0);
+    }
+
+    /// The timer thread may fire an entry at any moment, also while its
+    /// `Sleep` is being polled with a new waker. The entry is gone then,
+    /// and so is the chance of waking the new waker: the poll must see
+    /// that the timer fired, instead of waiting for a wake that already
+    /// went to the old waker.
+    #[test]
+    fn a_re_poll_after_the_entry_fired_is_ready() {
+        let _serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
+        let old = Arc::new(Counter::default());
+        let mut sleep = sleep_ms(10_000);
+        assert!(poll_with(&mut sleep, &Waker::from(old.clone())).is_pending());
+        // What the timer thread does at the deadline: take the entry out,
+        // then wake the waker it held.
+        let key = sleep.entry.expect("the first poll registers");
+        TIMER.entries.lock().unwrap().0.remove(&key).unwrap().wake();
+        assert_eq!(old.0.load(SeqCst), 1);
+        let new = Waker::from(Arc::new(Counter::default()));
+        assert!(poll_with(&mut sleep, &new).is_ready(), "waits for nothing");
     }
 
     /// Wakes its own task once, at its first poll, as if some other event

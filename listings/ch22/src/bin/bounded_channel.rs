@@ -1,4 +1,4 @@
-//! Listing 22-3: backpressure. A fast producer sends into a bounded
+//! Listing 22-4: backpressure. A fast producer sends into a bounded
 //! `tokio::sync::mpsc` channel of capacity 2; a consumer takes 300 ms per
 //! item. Once the channel is full, `send(...).await` waits.
 

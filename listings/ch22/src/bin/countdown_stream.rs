@@ -1,4 +1,4 @@
-//! Listing 22-2: a `Stream` written by hand. `poll_next` is to `Stream`
+//! Listing 22-3: a `Stream` written by hand. `poll_next` is to `Stream`
 //! what `poll` is to `Future`: `Ready(Some(item))`, `Ready(None)` at the
 //! end, or `Pending` after arranging a wake-up.
 

@@ -1,4 +1,4 @@
-//! Listing 22-4: the same `ticker` written with the `async-stream` crate's
+//! Listing 22-2: the same `ticker` written with the `async-stream` crate's
 //! `stream!` macro: an `async` block with `yield` in it, the closest stable
 //! Rust gets to Python's `async def … yield`. The state between items stays
 //! in local variables, as in the generator.
