@@ -264,11 +264,11 @@ def main():
     args = parser.parse_args()
     host, _, port = args.listen.rpartition(":")
     host = host.removeprefix("[").removesuffix("]")  # [::1]:7878
-    if not host or not port.isdigit():
+    if not host or not port.isdigit() or int(port) > 65535:
         fail(f"{args.listen!r} is not an address such as 127.0.0.1:7878")
     # Raise the soft limit on open files: to the hard limit, or, where that
-    # is refused (macOS caps the soft limit at OPEN_MAX, 10240, and its hard
-    # limit is often unlimited), to what we need.
+    # is refused (on macOS the hard limit is often unlimited, and setrlimit
+    # may refuse that as a soft limit), to what we need.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     infinity = resource.RLIM_INFINITY
     for wanted in (hard, FDS_NEEDED):

@@ -555,9 +555,9 @@ fn raise_fd_limit() -> io::Result<u64> {
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
         return Err(io::Error::last_os_error());
     }
-    // The hard limit first. macOS refuses a soft limit above its OPEN_MAX
-    // (10240), and its hard limit is often unlimited: then ask for just
-    // what we need.
+    // The hard limit first. On macOS the hard limit is often unlimited and
+    // setrlimit(2) may refuse that as a soft limit (its man page says to use
+    // min(OPEN_MAX, rlim_max)): then ask for just what we need.
     for wanted in [limit.rlim_max, FDS_NEEDED.min(limit.rlim_max)] {
         if wanted <= limit.rlim_cur {
             break;
