@@ -99,9 +99,12 @@ class Reactor:
         heapq.heappush(self.timers, timer)
         return timer
 
-    def wait(self):
+    def wait(self, busy):
+        """`busy`: some task is ready to run, so only look, do not wait."""
         timeout = None
-        if self.timers:
+        if busy:
+            timeout = 0
+        elif self.timers:
             timeout = max(0, self.timers[0].deadline - time.monotonic())
         woken = []
         for key, events in self.selector.select(timeout):
@@ -139,6 +142,13 @@ def wait_for(sock, event, deadline=None):
 @types.coroutine
 def sleep_until(deadline):
     REACTOR.add_timer(deadline, current.wake)
+    yield
+
+
+@types.coroutine
+def yield_now():
+    """Go to the back of the ready queue: let the other tasks run."""
+    current.wake()
     yield
 
 
@@ -180,6 +190,9 @@ async def serve(conn):
             if too_long:
                 await refuse(conn)
                 break
+            # A client that keeps sending never makes recv() block: give
+            # the other connections their turn.
+            await yield_now()
     except OSError:
         pass  # a reset or a broken pipe: this client is gone
     finally:
@@ -195,7 +208,9 @@ async def refuse(conn):
     deadline = time.monotonic() + LINGER
     try:
         while await recv(conn, 8192, deadline):
-            pass
+            if time.monotonic() >= deadline:
+                break
+            await yield_now()
     except TimeoutError:
         pass
 # ANCHOR_END: serve
@@ -208,6 +223,8 @@ async def accept_loop(listener):
             conn, _ = listener.accept()
         except BlockingIOError:
             await wait_for(listener, selectors.EVENT_READ)
+        except ConnectionAbortedError:
+            pass  # the client gave up before we accepted: not our problem
         except OSError as e:
             if e.errno not in (errno.EMFILE, errno.ENFILE):
                 raise
@@ -225,9 +242,11 @@ async def accept_loop(listener):
 def block_on(coro):
     spawn(coro)
     while True:
-        while READY:
-            READY.popleft().run()
-        for wake in REACTOR.wait():
+        # One round: the tasks ready now. A task woken during the round (one
+        # that yielded) runs in the next one, after the reactor's turn.
+        for task in [READY.popleft() for _ in range(len(READY))]:
+            task.run()
+        for wake in REACTOR.wait(busy=bool(READY)):
             wake()
 
 
@@ -244,24 +263,37 @@ def main():
     parser.add_argument("--listen", metavar="ADDR", default="127.0.0.1:7878")
     args = parser.parse_args()
     host, _, port = args.listen.rpartition(":")
-    if not host or not port.isdigit():
+    host = host.removeprefix("[").removesuffix("]")  # [::1]:7878
+    if not host or not port.isdigit() or int(port) > 65535:
         fail(f"{args.listen!r} is not an address such as 127.0.0.1:7878")
-    # Raise the soft limit on open files to the hard limit.
+    # Raise the soft limit on open files: to the hard limit, or, where that
+    # is refused (on macOS the hard limit is often unlimited, and setrlimit
+    # may refuse that as a soft limit), to what we need.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-        soft = hard
-    except (ValueError, OSError):
-        pass  # macOS refuses an unlimited soft limit; keep the old one
-    if soft != resource.RLIM_INFINITY and soft < FDS_NEEDED:
+    infinity = resource.RLIM_INFINITY
+    for wanted in (hard, FDS_NEEDED):
+        if soft == infinity or (wanted != infinity and wanted <= soft):
+            break
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        except (ValueError, OSError):
+            continue
+        soft = wanted
+        break
+    if soft != infinity and soft < FDS_NEEDED:
         fail(f"only {soft} open files allowed (ulimit -n); "
              f"1,000 connections need {FDS_NEEDED}")
     try:
-        listener = socket.create_server((host, int(port)), backlog=1024)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = socket.create_server(
+            (host, int(port)), family=family, backlog=1024
+        )
     except OSError as e:
         fail(f"cannot listen on {args.listen}: {e.strerror or e}")
     listener.setblocking(False)
     local_host, local_port = listener.getsockname()[:2]
+    if ":" in local_host:  # IPv6, written as Rust's SocketAddr writes it
+        local_host = f"[{local_host}]"
     print(f"listening on {local_host}:{local_port}", flush=True)
     try:
         block_on(accept_loop(listener))

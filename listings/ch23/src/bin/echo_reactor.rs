@@ -6,8 +6,10 @@
 //!
 //! Usage: `echo_reactor [--listen ADDR]` (default 127.0.0.1:7878; port 0
 //! picks a free port). The first line on stdout is `listening on
-//! HOST:PORT`. The executor, reactor and timers are those of listing 23-1
-//! (`reactor_echo`), unchanged except that this program never connects.
+//! HOST:PORT`. The executor, reactor and timers are those of listing 23-2
+//! (`reactor_echo`), except that this program never connects and that
+//! `block_on` runs the ready tasks in rounds, checking the reactor between
+//! rounds, so that one busy connection cannot starve the others.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -199,10 +201,12 @@ impl Reactor {
 
     /// One wait for everything: sockets and the nearest timer. Returns
     /// the wakers of exactly the tasks whose sockets or timers are ready.
-    fn wait(&mut self) -> io::Result<Vec<Waker>> {
-        let timeout = self.timers.keys().next().map(|&(deadline, _)| {
+    /// `busy`: some task is ready to run, so only look, do not wait.
+    fn wait(&mut self, busy: bool) -> io::Result<Vec<Waker>> {
+        let nearest = self.timers.keys().next().map(|&(deadline, _)| {
             deadline.saturating_duration_since(Instant::now())
         });
+        let timeout = if busy { Some(Duration::ZERO) } else { nearest };
         match self.poll.poll(&mut self.events, timeout) {
             // A signal cut the wait short: treat it as "nothing happened".
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
@@ -389,6 +393,7 @@ impl Async<TcpListener> {
     }
 }
 
+// ANCHOR: block_on
 /// Runs `future` and the tasks it spawns until `future` finishes.
 fn block_on<F>(future: F) -> F::Output
 where
@@ -397,26 +402,27 @@ where
 {
     let main_task = spawn(future);
     loop {
-        // Run every ready task; a task may make others ready.
-        loop {
-            let next = READY.lock().unwrap().pop_front();
-            match next {
-                Some(task) => task.run(),
-                None => break,
-            }
-        }
+        // One round: the tasks that are ready now. A task woken during the
+        // round (one that yielded, say) runs in the next one, after the
+        // reactor has had its turn: otherwise a task that is always ready
+        // would keep every socket's event waiting.
+        let round: Vec<_> = READY.lock().unwrap().drain(..).collect();
+        round.into_iter().for_each(Task::run);
         if let Some(output) = main_task.0.lock().unwrap().output.take() {
             return output;
         }
-        // Nothing to run: wait in the reactor. Every wake here comes from
-        // this thread; a wake from another thread would also have to
-        // interrupt `poll` (mio's `Waker`, tokio's `TOKEN_WAKEUP`).
+        // Ask the reactor: wait if nothing is ready, only look if some
+        // task is. Every wake here comes from this thread; a wake from
+        // another thread would also have to interrupt `poll` (mio's
+        // `Waker`, tokio's `TOKEN_WAKEUP`).
+        let busy = !READY.lock().unwrap().is_empty();
         let woken = REACTOR
-            .with_borrow_mut(Reactor::wait)
+            .with_borrow_mut(|r| r.wait(busy))
             .expect("epoll_wait failed");
         woken.into_iter().for_each(Waker::wake);
     }
 }
+// ANCHOR_END: block_on
 
 // ---- the server ----
 
@@ -458,7 +464,25 @@ async fn serve(mut conn: Async<TcpStream>) -> io::Result<()> {
         if too_long {
             return refuse(conn).await;
         }
+        // A client that keeps sending never makes `read` return `Pending`:
+        // give the other connections their turn.
+        yield_now().await;
     }
+}
+
+/// Returns `Pending` once, having woken its own task: the task goes to
+/// the back of the ready queue (tokio does this for every task that has
+/// used up its budget of 128 operations, `task/coop`).
+async fn yield_now() {
+    let mut yielded = false;
+    poll_fn(|cx| {
+        if mem::replace(&mut yielded, true) {
+            return Poll::Ready(());
+        }
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    })
+    .await
 }
 
 /// Says why, then closes. Closing a socket with unread input makes Linux
@@ -471,15 +495,17 @@ async fn refuse(mut conn: Async<TcpStream>) -> io::Result<()> {
     let mut timer = sleep_until(Instant::now() + LINGER);
     let mut buf = [0; 8192];
     poll_fn(|cx| {
-        loop {
-            if Pin::new(&mut timer).poll(cx).is_ready() {
-                return Poll::Ready(());
+        if Pin::new(&mut timer).poll(cx).is_ready() {
+            return Poll::Ready(());
+        }
+        match conn.poll_read(cx, &mut buf) {
+            Poll::Ready(Ok(0) | Err(_)) => Poll::Ready(()),
+            // Discarded; poll again after the others had their turn.
+            Poll::Ready(Ok(_)) => {
+                cx.waker().wake_by_ref();
+                Poll::Pending
             }
-            match conn.poll_read(cx, &mut buf) {
-                Poll::Ready(Ok(0) | Err(_)) => return Poll::Ready(()),
-                Poll::Ready(Ok(_)) => continue,
-                Poll::Pending => return Poll::Pending,
-            }
+            Poll::Pending => Poll::Pending,
         }
     })
     .await;
@@ -529,14 +555,22 @@ fn raise_fd_limit() -> io::Result<u64> {
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
         return Err(io::Error::last_os_error());
     }
-    let raised = libc::rlimit {
-        rlim_cur: limit.rlim_max,
-        ..limit
-    };
-    // macOS refuses an unlimited soft limit; then the old one stays.
-    // SAFETY: setrlimit only reads the struct we pass.
-    if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
-        limit = raised;
+    // The hard limit first. On macOS the hard limit is often unlimited and
+    // setrlimit(2) may refuse that as a soft limit (its man page says to use
+    // min(OPEN_MAX, rlim_max)): then ask for just what we need.
+    for wanted in [limit.rlim_max, FDS_NEEDED.min(limit.rlim_max)] {
+        if wanted <= limit.rlim_cur {
+            break;
+        }
+        let raised = libc::rlimit {
+            rlim_cur: wanted,
+            ..limit
+        };
+        // SAFETY: setrlimit only reads the struct we pass.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            limit = raised;
+            break;
+        }
     }
     Ok(limit.rlim_cur)
 }

@@ -1,4 +1,4 @@
-//! Listing 23-1: chapter 18's executor with a reactor. An echo server and
+//! Listing 23-2: chapter 18's executor with a reactor. An echo server and
 //! 100 clients share one thread; each client sends 10 lines 100 ms apart.
 //!
 //! Chapter 18's executor slept on a condition variable and a timer thread
