@@ -67,8 +67,9 @@ async def serve(sock, drain):
             tasks.add(task)
             task.add_done_callback(tasks.discard)
 
+        # backlog: start_server calls listen() again, with 100 by default.
         server = await asyncio.start_server(
-            accepted, sock=sock, limit=MAX_LINE)
+            accepted, sock=sock, limit=MAX_LINE, backlog=1024)
         name = await stop
         server.close()  # closes the listening socket: connects are refused
         print(f"{name}: stopped accepting; draining {len(tasks)} "
@@ -94,6 +95,9 @@ def main():
     parser.add_argument("--listen", default="127.0.0.1:7878")
     parser.add_argument("--drain-secs", type=float, default=5.0)
     args = parser.parse_args()
+    # Every line leaves at its `\n`, with or without `python3 -u`: the
+    # first one tells a client the port.
+    sys.stdout.reconfigure(line_buffering=True)
     host, _, port = args.listen.rpartition(":")
     try:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
