@@ -1,14 +1,47 @@
 //! How the book shows expected outputs: a clean terminal transcript, plus,
 //! for a timed output, the recorded arrival times as data for the replay
-//! (theme/replay.js).
+//! (theme/replay.js). Only text included from an expected-output file is
+//! rewritten; what a chapter writes itself is never touched.
 
 use crate::{Band, header, parse_band, split_arrival, strip_bands};
 use serde_json::json;
 
-/// Rewrites a chapter (after `{{#include}}`s are expanded): every
-/// `{{recorded | min..max}}` becomes `recorded`; in a fenced code block
-/// that holds a timed output, the `⟨recorded …⟩` header and the arrival
-/// stamps are removed, and right after the block comes
+/// Whether `path` (as written in a `{{#include}}`) names an expected-output
+/// file: a `.txt` file in a directory named `output`.
+pub fn is_output_path(path: &str) -> bool {
+    let mut parts = path.rsplit('/');
+    let file = parts.next().unwrap_or("");
+    file.ends_with(".txt") && parts.next() == Some("output")
+}
+
+/// The `{{#include PATH}}` directives of a line that name an
+/// expected-output file: `(byte range of the directive, PATH)`.
+fn output_includes(line: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = line[from..].find("{{#include") {
+        let start = from + at;
+        let Some(len) = line[start..].find("}}") else {
+            break;
+        };
+        let end = start + len + 2;
+        let escaped = start > 0 && line.as_bytes()[start - 1] == b'\\';
+        let path = line[start + "{{#include".len()..end - 2].trim();
+        if !escaped && is_output_path(path.split(':').next().unwrap_or("")) {
+            found.push((start..end, path));
+        }
+        from = end;
+    }
+    found
+}
+
+/// Rewrites a chapter *before* mdBook's `links` preprocessor expands its
+/// `{{#include}}`s. Only the text of expected-output files is touched, at
+/// the moment it is included (`read` gets the path as written and returns
+/// the file's text): every `{{recorded | min..max}}` in it becomes
+/// `recorded`; a fenced code block that holds a timed output loses the
+/// `⟨recorded …⟩` header and the arrival stamps, and right after the block
+/// comes
 ///
 /// ```html
 /// <script type="application/json" class="timed-output">{"command": …,
@@ -16,14 +49,29 @@ use serde_json::json;
 /// ```
 ///
 /// which the page's replay reads; it needs no request of its own.
-pub fn render_chapter(text: &str) -> String {
+/// Everything the chapter writes itself, prose and inline code included,
+/// is left exactly as written: a chapter may show `{{5.002s | 5s..6s}}`.
+/// An error names the chapter's line (1-based) and why.
+pub fn render_chapter(
+    text: &str,
+    read: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
-    let mut block: Option<(String, Vec<&str>)> = None;
-    for line in text.split_inclusive('\n') {
+    // An open fence and its body: (line, came from an output file).
+    let mut block: Option<(String, Vec<(String, bool)>)> = None;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
         let trimmed = line.trim_start();
+        let expanded = expand(line, read)
+            .map_err(|e| format!("line {}: {e}", index + 1))?;
         match &mut block {
             None => {
-                out.push_str(line);
+                for (piece, from_file) in expanded {
+                    if from_file {
+                        out.push_str(&strip_bands(&piece));
+                    } else {
+                        out.push_str(&piece);
+                    }
+                }
                 let fence: String = trimmed
                     .chars()
                     .take_while(|&c| c == '`' || c == '~')
@@ -54,33 +102,80 @@ pub fn render_chapter(text: &str) -> String {
                     }
                     block = None;
                 } else {
-                    body.push(line);
+                    // A file's lines become lines of the block; a line
+                    // that holds any included text counts as included.
+                    let mut current = (String::new(), false);
+                    for (piece, from_file) in expanded {
+                        for l in piece.split_inclusive('\n') {
+                            current.0.push_str(l);
+                            current.1 |= from_file;
+                            if l.ends_with('\n') {
+                                body.push(std::mem::take(&mut current));
+                            }
+                        }
+                    }
+                    if !current.0.is_empty() {
+                        body.push(current);
+                    }
                 }
             }
         }
     }
     if let Some((_, body)) = block {
-        out.push_str(&body.concat());
+        out.push_str(&render_block(&body));
     }
-    strip_bands(&out)
+    Ok(out)
 }
 
-/// A block's lines with headers and stamps removed.
-fn render_block(body: &[&str]) -> String {
-    if timed_data(body).is_none() {
-        return body.concat();
+/// A line cut into what the chapter wrote (`false`) and the text of the
+/// expected-output files it includes (`true`).
+fn expand(
+    line: &str,
+    read: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<Vec<(String, bool)>, String> {
+    let mut pieces = Vec::new();
+    let mut last = 0;
+    for (range, path) in output_includes(line) {
+        if path.contains(':') {
+            return Err(format!(
+                "`{{{{#include {path}}}}}`: an expected-output file is \
+                 included whole (no anchor or line range)"
+            ));
+        }
+        pieces.push((line[last..range.start].to_string(), false));
+        let mut file = read(path)?;
+        // mdBook's `links` drops the file's last newline the same way.
+        if file.ends_with('\n') {
+            file.pop();
+        }
+        pieces.push((file, true));
+        last = range.end;
     }
+    pieces.push((line[last..].to_string(), false));
+    pieces.retain(|(p, _)| !p.is_empty());
+    Ok(pieces)
+}
+
+/// A block's lines with headers and stamps removed, and the bands of the
+/// included lines shown as their recorded values. A block that includes no
+/// expected-output file is left as written.
+fn render_block(body: &[(String, bool)]) -> String {
+    let timed = timed_data(body).is_some();
     let mut out = String::new();
-    for line in body {
+    for (line, from_file) in body {
+        if !from_file {
+            out.push_str(line);
+            continue;
+        }
         let (content, newline) = split_newline(line);
-        if header(content).is_some() {
+        if timed && header(content).is_some() {
             continue;
         }
         let text = match split_arrival(content) {
-            Ok((text, Some(_))) => text,
+            Ok((text, Some(_))) if timed => text,
             _ => content,
         };
-        out.push_str(text);
+        out.push_str(&strip_bands(text));
         out.push_str(newline);
     }
     out
@@ -100,28 +195,34 @@ fn stamp(line: &str) -> Option<Band> {
     }
 }
 
-/// The replay's JSON for a block, if it holds a timed output.
-fn timed_data(body: &[&str]) -> Option<String> {
-    let lines: Vec<&str> = body.iter().map(|l| split_newline(l).0).collect();
-    if !lines.iter().any(|l| stamp(l).is_some()) {
+/// The replay's JSON for a block, if it holds a timed output (stamps in
+/// lines that came from an expected-output file).
+fn timed_data(body: &[(String, bool)]) -> Option<String> {
+    let lines: Vec<(&str, bool)> =
+        body.iter().map(|(l, f)| (split_newline(l).0, *f)).collect();
+    if !lines.iter().any(|&(l, f)| f && stamp(l).is_some()) {
         return None;
     }
-    let recorded = lines.iter().find_map(|l| header(l));
+    let recorded = lines.iter().find_map(|&(l, f)| header(l).filter(|_| f));
+    let shown = |l: &str, f: bool| if f { strip_bands(l) } else { l.into() };
     let mut command = None;
     let mut timed = Vec::new();
-    for line in &lines {
-        if header(line).is_some() {
+    for &(line, from_file) in &lines {
+        if from_file && header(line).is_some() {
             continue;
         }
-        match (stamp(line), split_arrival(line)) {
+        let band = if from_file { stamp(line) } else { None };
+        match (band, split_arrival(line)) {
             (Some(band), Ok((text, _))) => timed.push(json!({
                 "t": band.recorded.value,
-                "text": strip_bands(text),
+                "text": shown(text, from_file),
             })),
             _ if timed.is_empty() && command.is_none() => {
-                command = Some(strip_bands(line));
+                command = Some(shown(line, from_file));
             }
-            _ => timed.push(json!({ "t": null, "text": strip_bands(line) })),
+            _ => {
+                timed.push(json!({ "t": null, "text": shown(line, from_file) }))
+            }
         }
     }
     let data = json!({
