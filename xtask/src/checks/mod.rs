@@ -6,12 +6,16 @@ use crate::report::Report;
 pub mod code_blocks;
 pub mod copyout;
 pub mod diagrams;
+pub mod figures;
+pub mod inline_code;
 pub mod links;
 pub mod lint;
 pub mod outputs;
 pub mod parity;
+pub mod programs;
 pub mod prose;
 pub mod python;
+pub mod running;
 pub mod selftest;
 pub mod sources;
 pub mod timelines;
@@ -30,17 +34,19 @@ pub fn run(root: &Path) -> Result {
         .args(["test", "--locked", "--workspace"]);
     report.record("unit tests", cmd::run(&mut unit_tests));
     let listings = listings::discover_into(&mut report, root, &[]);
-    report.merge(python::check_all(root, &listings, &[]));
+    report.merge(programs::check_all(root, &listings, &[]));
     report.merge(crate::exercises::check::check(root, &[]));
     report.record("book sources", sources::check(root));
     report.record("timelines", timelines::check(root));
     report.record("inline code blocks", code_blocks::check(root));
     report.record("prose words", prose::check(root));
+    report.record("measured figures", figures::check(root));
     report.record("diagram SVGs", diagrams::check(root));
     let built = book::build(root);
     let book_built = built.is_ok();
     report.record("book build", built);
     report.record("book links", links::check(&root.join("book")));
+    report.record("inline code as written", inline_code::check(root));
     report.merge(browser::check(root, book_built));
     // After the browser tests: printing adds nothing to the pages they see.
     report.record(
