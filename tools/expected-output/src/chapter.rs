@@ -57,21 +57,15 @@ pub fn render_chapter(
     read: &mut dyn FnMut(&str) -> Result<String, String>,
 ) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
-    // An open fence and its body: (line, came from an output file).
-    let mut block: Option<(String, Vec<(String, bool)>)> = None;
+    // An open fence, its opening line and its body: (line, came from an
+    // output file).
+    let mut block: Option<(String, String, Vec<(String, bool)>)> = None;
     for (index, line) in text.split_inclusive('\n').enumerate() {
         let trimmed = line.trim_start();
         let expanded = expand(line, read)
             .map_err(|e| format!("line {}: {e}", index + 1))?;
         match &mut block {
             None => {
-                for (piece, from_file) in expanded {
-                    if from_file {
-                        out.push_str(&strip_bands(&piece));
-                    } else {
-                        out.push_str(&piece);
-                    }
-                }
                 let fence: String = trimmed
                     .chars()
                     .take_while(|&c| c == '`' || c == '~')
@@ -79,16 +73,27 @@ pub fn render_chapter(
                 if fence.len() >= 3
                     && fence.chars().all(|c| c == fence.as_bytes()[0] as char)
                 {
-                    block = Some((fence, Vec::new()));
+                    // Written when the block closes: its info string may
+                    // get a mark.
+                    block = Some((fence, line.to_string(), Vec::new()));
+                    continue;
+                }
+                for (piece, from_file) in expanded {
+                    if from_file {
+                        out.push_str(&strip_bands(&piece));
+                    } else {
+                        out.push_str(&piece);
+                    }
                 }
             }
-            Some((fence, body)) => {
+            Some((fence, open, body)) => {
                 let closes = trimmed.starts_with(fence.as_str())
                     && trimmed[fence.len()..]
                         .trim_start_matches(fence.as_bytes()[0] as char)
                         .trim()
                         .is_empty();
                 if closes {
+                    out.push_str(&mark_long_run(open, body, read));
                     out.push_str(&render_block(body));
                     out.push_str(line);
                     if let Some(data) = timed_data(body) {
@@ -121,10 +126,85 @@ pub fn render_chapter(
             }
         }
     }
-    if let Some((_, body)) = block {
+    if let Some((_, open, body)) = block {
+        out.push_str(&open);
         out.push_str(&render_block(&body));
     }
     Ok(out)
+}
+
+/// Half the time the Rust Playground gives a job, compiling included
+/// (rust-playground `ui/src/server_axum.rs`: `DOCKER_PROCESS_TIMEOUT_SOFT`
+/// is 10 s): a program recorded running longer cannot be trusted to finish
+/// there, so its block gets no Run button.
+pub const PLAYGROUND_RUN_BUDGET_S: f64 = 5.0;
+
+/// The opening line of a Rust block, with `,long-run-N` added to its info
+/// string when the block shows a program (`src/bin/NAME.rs`) whose
+/// expected output (`output/NAME.txt`) recorded it running longer than
+/// [`PLAYGROUND_RUN_BUDGET_S`]; N is the recorded time, rounded to
+/// whole seconds (nearest). theme/run.js shows "run it locally" for such a block.
+fn mark_long_run(
+    open: &str,
+    body: &[(String, bool)],
+    read: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> String {
+    let info = open.trim().trim_start_matches(['`', '~']);
+    if !(info == "rust" || info.starts_with("rust,")) {
+        return open.to_string();
+    }
+    let mut longest: f64 = 0.0;
+    for (line, _) in body {
+        for directive in ["{{#include", "{{#rustdoc_include"] {
+            let Some(at) = line.find(directive) else {
+                continue;
+            };
+            let rest = &line[at + directive.len()..];
+            let Some(end) = rest.find("}}") else { continue };
+            let path = rest[..end].trim().split(':').next().unwrap_or("");
+            let Some((dir, name)) = path.rsplit_once("/src/bin/") else {
+                continue;
+            };
+            let Some(name) = name.strip_suffix(".rs") else {
+                continue;
+            };
+            if let Ok(text) = read(&format!("{dir}/output/{name}.txt")) {
+                longest = longest.max(recorded_seconds(&text));
+            }
+        }
+    }
+    if longest <= PLAYGROUND_RUN_BUDGET_S {
+        return open.to_string();
+    }
+    let (content, newline) = split_newline(open);
+    format!(
+        "{},long-run-{}{newline}",
+        content.trim_end(),
+        longest.round() as u64
+    )
+}
+
+/// The longest time an expected-output file recorded: its latest arrival
+/// stamp, or its largest recorded duration (`{{8.003s | …}}`).
+pub fn recorded_seconds(text: &str) -> f64 {
+    let mut longest: f64 = 0.0;
+    for line in text.lines() {
+        if let Some(band) = stamp(line) {
+            longest = longest.max(band.recorded.value);
+        }
+        let mut rest = line;
+        while let Some(start) = rest.find("{{") {
+            let after = &rest[start + 2..];
+            let Some(end) = after.find("}}") else { break };
+            if let Ok(band) = parse_band(&after[..end])
+                && band.recorded.kind == crate::Kind::Time
+            {
+                longest = longest.max(band.recorded.value);
+            }
+            rest = &after[end + 2..];
+        }
+    }
+    longest
 }
 
 /// A line cut into what the chapter wrote (`false`) and the text of the

@@ -394,3 +394,25 @@ fn rebasing_on_the_first_line_ignores_start_up_but_not_bunching() {
             .contains("earlier than the ideal")
     );
 }
+
+#[test]
+fn a_program_too_long_for_the_playground_is_marked() {
+    let chapter = "```rust\n{{#rustdoc_include ../l/src/bin/slow.rs:main}}\n```\n\
+                   ```rust,editable\n{{#include ../l/src/bin/quick.rs}}\n```\n";
+    let slow = "$ cargo run --bin slow\n⟨recorded x⟩\na  ⟨@0.002s | 0s..1s⟩\n\
+                b  ⟨@8.003s | 8s..9s⟩\n";
+    let quick = "$ cargo run --bin quick\ntook {{1.2s | 1s..2s}}\n";
+    let page = render_with(
+        chapter,
+        &[
+            ("../l/output/slow.txt", slow),
+            ("../l/output/quick.txt", quick),
+        ],
+    );
+    assert!(
+        page.starts_with("```rust,long-run-8\n{{#rustdoc_include"),
+        "{page}"
+    );
+    assert!(page.contains("```rust,editable\n{{#include"), "{page}");
+    assert_eq!(recorded_seconds(quick), 1.2);
+}
