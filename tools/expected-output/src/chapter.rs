@@ -6,6 +6,10 @@
 use crate::{Band, header, parse_band, split_arrival, strip_bands};
 use serde_json::json;
 
+/// A fenced block being read: its fence, its opening line, and its body as
+/// (line, came from an expected-output file).
+type OpenBlock = (String, String, Vec<(String, bool)>);
+
 /// Whether `path` (as written in a `{{#include}}`) names an expected-output
 /// file: a `.txt` file in a directory named `output`.
 pub fn is_output_path(path: &str) -> bool {
@@ -57,9 +61,7 @@ pub fn render_chapter(
     read: &mut dyn FnMut(&str) -> Result<String, String>,
 ) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
-    // An open fence, its opening line and its body: (line, came from an
-    // output file).
-    let mut block: Option<(String, String, Vec<(String, bool)>)> = None;
+    let mut block: Option<OpenBlock> = None;
     for (index, line) in text.split_inclusive('\n').enumerate() {
         let trimmed = line.trim_start();
         let expanded = expand(line, read)
