@@ -2,5 +2,10 @@
 //! not part of `cargo xtask test`.
 
 pub mod bench;
+mod ch12_page;
+mod charts;
+mod machine;
+mod page;
 pub mod record;
+mod stats;
 pub mod timelines;

@@ -11,7 +11,7 @@
 //! time). One thread keeps the `test … ok` lines in name order. The chapter
 //! includes the same file, so the book shows a real run of its tests.
 
-use super::outputs::{self, describe_mismatches, relative};
+use super::running::{self, describe_mismatches, relative};
 use crate::report::Report;
 use crate::{Result, cmd};
 use std::fs;
@@ -143,14 +143,14 @@ fn check_one(root: &Path, t: &TestFile) -> Result {
     run.current_dir(root)
         .args(["test", "--locked", "-p", &t.listing, "--test", &t.name])
         .args(["--", "--test-threads=1"]);
-    let ran = outputs::run_with_timeout(&mut run, outputs::timeout())?;
+    let ran = running::run_with_timeout(&mut run, running::timeout())?;
     let source = relative(root, &t.source);
     if ran.timed_out {
         return Err(format!(
             "{source}: still running after {:?}: killed (a test that waits \
              in real time?){}",
-            outputs::timeout(),
-            outputs::stderr_tail(&ran.stderr)
+            running::timeout(),
+            running::stderr_tail(&ran.stderr)
         )
         .into());
     }

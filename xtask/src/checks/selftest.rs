@@ -13,6 +13,7 @@ use crate::site::book;
 use std::fs;
 use std::path::Path;
 
+mod figures_faults;
 mod protocol_faults;
 mod python_faults;
 mod shutdown_faults;
@@ -494,6 +495,7 @@ pub fn run_matching(root: &Path, words: &[String]) -> Result {
         .chain(python_faults::faults())
         .chain(shutdown_faults::faults())
         .chain(protocol_faults::faults())
+        .chain(figures_faults::faults())
         .filter(|f| {
             words.is_empty()
                 || words.iter().any(|w| f.what.contains(w.as_str()))
