@@ -25,6 +25,10 @@ async def echo(reader, writer):
                 return
             if not line.endswith(b"\n"):
                 return  # the client left (b"") or left mid-line
+            # readline() and drain() return at once while lines are buffered
+            # and the socket can take more: without this yield, a client
+            # that sends without pause keeps every other connection waiting.
+            await asyncio.sleep(0)
             writer.write(line)
             # drain() waits while the client is not reading its replies,
             # so a slow reader cannot make the server buffer without end.

@@ -4,6 +4,7 @@ import argparse
 import resource
 import sys
 
+import gevent
 from gevent.server import StreamServer
 
 MAX_LINE = 8192
@@ -24,6 +25,10 @@ def echo(sock, address):
                 if len(line) > MAX_LINE:
                     sock.sendall(TOO_LONG)
                 return  # the client left, maybe mid-line
+            # readline() and sendall() switch to the hub only when they
+            # would block: without this yield, a client that sends without
+            # pause keeps every other connection waiting.
+            gevent.sleep(0)
             sock.sendall(line)
     except OSError:
         pass  # a reset or a broken pipe ends this connection only
