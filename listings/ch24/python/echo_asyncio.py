@@ -14,6 +14,10 @@ MIN_FILES = 16  # stdin/out/err, epoll, a wake-up pipe, the listener...
 async def echo(reader, writer):
     try:
         while True:
+            # readline() and drain() return at once while lines are buffered
+            # and the socket can take more: without this yield, a client
+            # that sends without pause keeps every other connection waiting.
+            await asyncio.sleep(0)
             try:
                 # The stream was made with limit=MAX_LINE: readline raises
                 # ValueError once a line is longer (its LimitOverrunError,
@@ -25,10 +29,6 @@ async def echo(reader, writer):
                 return
             if not line.endswith(b"\n"):
                 return  # the client left (b"") or left mid-line
-            # readline() and drain() return at once while lines are buffered
-            # and the socket can take more: without this yield, a client
-            # that sends without pause keeps every other connection waiting.
-            await asyncio.sleep(0)
             writer.write(line)
             # drain() waits while the client is not reading its replies,
             # so a slow reader cannot make the server buffer without end.

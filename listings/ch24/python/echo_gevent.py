@@ -25,11 +25,11 @@ def echo(sock, address):
                 if len(line) > MAX_LINE:
                     sock.sendall(TOO_LONG)
                 return  # the client left, maybe mid-line
+            sock.sendall(line)
             # readline() and sendall() switch to the hub only when they
             # would block: without this yield, a client that sends without
             # pause keeps every other connection waiting.
             gevent.sleep(0)
-            sock.sendall(line)
     except OSError:
         pass  # a reset or a broken pipe ends this connection only
     finally:
