@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import os
 import resource
 import sys
 
@@ -80,6 +81,8 @@ if __name__ == "__main__":
     try:
         asyncio.run(main(host, port))
     except OSError as e:
-        sys.exit(f"error: cannot listen on {host}:{port}: {e.strerror}")
+        # e.strerror repeats the address: the errno's own text is enough.
+        reason = os.strerror(e.errno) if e.errno else e
+        sys.exit(f"error: cannot listen on {host}:{port}: {reason}")
     except KeyboardInterrupt:
         pass

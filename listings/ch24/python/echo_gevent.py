@@ -1,6 +1,7 @@
 """The line echo server on gevent: one greenlet per connection."""
 
 import argparse
+import os
 import resource
 import sys
 
@@ -69,7 +70,9 @@ if __name__ == "__main__":
     try:
         server.start()
     except OSError as e:
-        sys.exit(f"error: cannot listen on {host}:{port}: {e.strerror}")
+        # e.strerror repeats the address: the errno's own text is enough.
+        reason = os.strerror(e.errno) if e.errno else e
+        sys.exit(f"error: cannot listen on {host}:{port}: {reason}")
     host, port = server.address[:2]
     print(f"listening on {host}:{port}", flush=True)
     try:
