@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import os
 import resource
 import sys
 
@@ -14,6 +15,10 @@ MIN_FILES = 16  # stdin/out/err, epoll, a wake-up pipe, the listener...
 async def echo(reader, writer):
     try:
         while True:
+            # readline() and drain() return at once while lines are buffered
+            # and the socket can take more: without this yield, a client
+            # that sends without pause keeps every other connection waiting.
+            await asyncio.sleep(0)
             try:
                 # The stream was made with limit=MAX_LINE: readline raises
                 # ValueError once a line is longer (its LimitOverrunError,
@@ -76,6 +81,8 @@ if __name__ == "__main__":
     try:
         asyncio.run(main(host, port))
     except OSError as e:
-        sys.exit(f"error: cannot listen on {host}:{port}: {e.strerror}")
+        # e.strerror repeats the address: the errno's own text is enough.
+        reason = os.strerror(e.errno) if e.errno else e
+        sys.exit(f"error: cannot listen on {host}:{port}: {reason}")
     except KeyboardInterrupt:
         pass

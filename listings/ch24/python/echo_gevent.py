@@ -1,9 +1,11 @@
 """The line echo server on gevent: one greenlet per connection."""
 
 import argparse
+import os
 import resource
 import sys
 
+import gevent
 from gevent.server import StreamServer
 
 MAX_LINE = 8192
@@ -25,6 +27,10 @@ def echo(sock, address):
                     sock.sendall(TOO_LONG)
                 return  # the client left, maybe mid-line
             sock.sendall(line)
+            # readline() and sendall() switch to the hub only when they
+            # would block: without this yield, a client that sends without
+            # pause keeps every other connection waiting.
+            gevent.sleep(0)
     except OSError:
         pass  # a reset or a broken pipe ends this connection only
     finally:
@@ -64,7 +70,9 @@ if __name__ == "__main__":
     try:
         server.start()
     except OSError as e:
-        sys.exit(f"error: cannot listen on {host}:{port}: {e.strerror}")
+        # e.strerror repeats the address: the errno's own text is enough.
+        reason = os.strerror(e.errno) if e.errno else e
+        sys.exit(f"error: cannot listen on {host}:{port}: {reason}")
     host, port = server.address[:2]
     print(f"listening on {host}:{port}", flush=True)
     try:

@@ -52,6 +52,8 @@ async fn main() -> std::io::Result<()> {
 async fn serve(listener: TcpListener, open: Arc<Open>) {
     loop {
         let Ok((socket, _)) = listener.accept().await else {
+            // Out of file descriptors, say: wait rather than spin.
+            tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
         };
         let now = open.now.fetch_add(1, Relaxed) + 1;
