@@ -4,6 +4,7 @@ import argparse
 import resource
 import sys
 
+import gevent
 from gevent.server import StreamServer
 
 MAX_LINE = 8192
@@ -25,6 +26,11 @@ def echo(sock, address):
                     sock.sendall(TOO_LONG)
                 return  # the client left, maybe mid-line
             sock.sendall(line)
+            # Reading data that is already there never switches: without
+            # this, a client that keeps sending would keep the others
+            # waiting. sleep(0) lets the hub check I/O (gevent bounds a
+            # run of such callbacks by the switch interval, 5 ms).
+            gevent.sleep(0)
     except OSError:
         pass  # a reset or a broken pipe ends this connection only
     finally:
