@@ -109,6 +109,17 @@ pub(super) fn faults() -> Vec<Fault> {
             check: |root| protocol_check(root, "echo_reactor"),
             names: &[REACTOR, "a busy client", "holds up the others"],
         },
+        Fault {
+            what: "an echo server (gevent) that never yields while a \
+                   client keeps sending",
+            apply: |root| {
+                edit(root, GEVENT, |t| {
+                    replace_once(t, "            gevent.sleep(0)\n", "")
+                })
+            },
+            check: |root| protocol_check(root, "echo_gevent"),
+            names: &[GEVENT, "a busy client", "holds up the others"],
+        },
     ]
 }
 
