@@ -9,6 +9,7 @@ const TOKIO: &str = "listings/ch24/src/bin/echo_tokio.rs";
 const THREADS: &str = "listings/ch24/src/bin/echo_threads.rs";
 const GEVENT: &str = "listings/ch24/python/echo_gevent.py";
 const ASYNCIO: &str = "listings/ch24/python/echo_asyncio.py";
+const REACTOR: &str = "listings/ch23/src/bin/echo_reactor.rs";
 
 pub(super) fn faults() -> Vec<Fault> {
     vec![
@@ -87,6 +88,37 @@ pub(super) fn faults() -> Vec<Fault> {
             },
             check: |root| protocol_check(root, "echo_threads"),
             names: &[THREADS, "after disconnect mid-line", "exited"],
+        },
+        Fault {
+            what: "an echo server that serves a busy connection until it \
+                   would block (block_on runs the ready queue until empty)",
+            apply: |root| {
+                edit(root, REACTOR, |t| {
+                    replace_once(
+                        t,
+                        "round.into_iter().for_each(Task::run);",
+                        "round.into_iter().for_each(Task::run);\n\
+                         loop {\n\
+                         let next = READY.lock().unwrap().pop_front();\n\
+                         let Some(task) = next else { break };\n\
+                         task.run();\n\
+                         }",
+                    )
+                })
+            },
+            check: |root| protocol_check(root, "echo_reactor"),
+            names: &[REACTOR, "a busy client", "holds up the others"],
+        },
+        Fault {
+            what: "an echo server (gevent) that never yields while a \
+                   client keeps sending",
+            apply: |root| {
+                edit(root, GEVENT, |t| {
+                    replace_once(t, "            gevent.sleep(0)\n", "")
+                })
+            },
+            check: |root| protocol_check(root, "echo_gevent"),
+            names: &[GEVENT, "a busy client", "holds up the others"],
         },
     ]
 }
