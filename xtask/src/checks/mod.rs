@@ -12,6 +12,7 @@ pub mod outputs;
 pub mod parity;
 pub mod prose;
 pub mod python;
+pub mod quizzes;
 pub mod selftest;
 pub mod sources;
 pub mod timelines;
@@ -34,6 +35,7 @@ pub fn run(root: &Path) -> Result {
     report.merge(crate::exercises::check::check(root, &[]));
     report.record("book sources", sources::check(root));
     report.record("timelines", timelines::check(root));
+    report.record("quizzes", quizzes::check(root));
     report.record("inline code blocks", code_blocks::check(root));
     report.record("prose words", prose::check(root));
     report.record("diagram SVGs", diagrams::check(root));
