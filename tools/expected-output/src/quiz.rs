@@ -589,9 +589,9 @@ fn render_question(q: &Question) -> String {
     .unwrap();
     if !q.shown.is_empty() {
         let lang = q.shown_lang;
-        write!(
+        writeln!(
             h,
-            "<pre class=\"quiz-shown\"><code class=\"language-{lang}\">{}</code></pre>\n",
+            "<pre class=\"quiz-shown\"><code class=\"language-{lang}\">{}</code></pre>",
             // One physical line: a blank line would end the HTML block.
             q.shown
                 .iter()
@@ -611,9 +611,9 @@ fn render_question(q: &Question) -> String {
             )
             .unwrap();
             for (i, c) in q.choices.iter().enumerate() {
-                write!(
+                writeln!(
                     h,
-                    "<button type=\"button\" class=\"quiz-item\" data-index=\"{i}\"><code>{}</code></button>\n",
+                    "<button type=\"button\" class=\"quiz-item\" data-index=\"{i}\"><code>{}</code></button>",
                     escape(c)
                 )
                 .unwrap();
@@ -636,9 +636,9 @@ fn render_question(q: &Question) -> String {
                 } else {
                     escape(c)
                 };
-                write!(
+                writeln!(
                     h,
-                    "<label><input type=\"radio\" name=\"quiz-{id}\" value=\"{i}\"> {text}</label>\n"
+                    "<label><input type=\"radio\" name=\"quiz-{id}\" value=\"{i}\"> {text}</label>"
                 )
                 .unwrap();
             }
@@ -739,10 +739,10 @@ pub fn render_progress(chapters: &[ChapterProgress]) -> String {
         if !c.questions.is_empty() {
             h.push_str("<ul class=\"quiz-progress-questions\">\n");
             for q in &c.questions {
-                write!(
+                writeln!(
                     h,
                     "<li data-quiz=\"{id}\"><a href=\"{page}#quiz-{id}\">{ask}</a> \
-                     <span class=\"quiz-status\">未答</span></li>\n",
+                     <span class=\"quiz-status\">未答</span></li>",
                     id = q.id,
                     page = escape(&c.page),
                     ask = inline(&q.ask)
@@ -755,11 +755,11 @@ pub fn render_progress(chapters: &[ChapterProgress]) -> String {
             h.push_str("<ul class=\"quiz-progress-exercises\">\n");
             for (name, title, difficulty) in &c.exercises {
                 let stars = "★".repeat(usize::from(*difficulty));
-                write!(
+                writeln!(
                     h,
                     "<li><label><input type=\"checkbox\" data-exercise=\"{name}\"> \
                      练习 <code>{name}</code>：{} <span class=\"quiz-stars\" \
-                     aria-label=\"难度 {difficulty}\">{stars}</span></label></li>\n",
+                     aria-label=\"难度 {difficulty}\">{stars}</span></label></li>",
                     inline(title)
                 )
                 .unwrap();

@@ -54,6 +54,15 @@ pub fn run(root: &Path) -> Result {
             Err("not run: the book did not build".into())
         },
     );
+    report.record(
+        "EPUB",
+        if book_built {
+            crate::site::epub::write(root)
+                .and_then(|epub| crate::site::epub::check(root, &epub))
+        } else {
+            Err("not run: the book did not build".into())
+        },
+    );
     report.merge(copyout::build_each(root, &listings));
     // Last: it proves that the checks above still catch what they should.
     report.record("self-test", selftest::run(root));

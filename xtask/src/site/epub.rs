@@ -68,8 +68,8 @@ pub fn write(root: &Path) -> Result<PathBuf> {
             .ok_or(format!("book/{file}: no <main> element"))?;
         let stem = file.trim_end_matches(".html");
         let main = relink(&clean(main), stem, &stems);
-        write!(body, "<div id=\"{stem}\"></div>\n")?;
-        body.push_str(&extract_svgs(&main, &work, &mut svgs)?);
+        writeln!(body, "<div id=\"{stem}\"></div>")?;
+        body.push_str(&extract_svgs(root, &main, &work, &mut svgs)?);
         body.push('\n');
     }
     let title = book_title(root)?;
@@ -198,10 +198,27 @@ fn cut_elements(s: &str, open: &str, tag: &str) -> String {
     out
 }
 
-/// Moves every inline `<svg>` into `svg/N.svg` (as XML: HTML's `<br>` in
-/// mermaid's labels becomes `<br/>`) and puts an `<img>` in its place,
-/// with the SVG's accessible name as `alt`.
-fn extract_svgs(html: &str, work: &Path, n: &mut usize) -> Result<String> {
+/// Moves every inline `<svg>` into `svg/N.svg` and puts an `<img>` in its
+/// place, with the SVG's accessible name as `alt`. The SVG is taken from
+/// the file it was included from (mdBook re-serialises the page's HTML and
+/// lowercases SVG's camel-case attributes such as `refX`): a diagram's
+/// `src/generated/diagrams/KEY-light.svg`, a timeline's
+/// `src/generated/timelines/*.svg` with the same `aria-label`. As XML for
+/// epubcheck: mermaid's HTML `<br>` becomes `<br/>`, `&nbsp;` `&#160;`, and
+/// its non-SVG `name` attributes go.
+fn extract_svgs(
+    root: &Path,
+    html: &str,
+    work: &Path,
+    n: &mut usize,
+) -> Result<String> {
+    let timelines: Vec<String> = crate::walk::files_with_extension(
+        &root.join("src/generated/timelines"),
+        "svg",
+    )
+    .iter()
+    .filter_map(|p| fs::read_to_string(p).ok())
+    .collect();
     let mut out = String::new();
     let mut rest = html;
     while let Some(i) = rest.find("<svg") {
@@ -209,7 +226,37 @@ fn extract_svgs(html: &str, work: &Path, n: &mut usize) -> Result<String> {
         let end = rest[i..].find("</svg>").ok_or("an <svg> without </svg>")?
             + i
             + "</svg>".len();
-        let mut svg = rest[i..end].replace("<br>", "<br/>");
+        let inline = &rest[i..end];
+        let label = attribute(inline, "aria-label");
+        let diagram = out
+            .rfind("data-diagram=\"")
+            .filter(|&d| out.len() - d < 200)
+            .map(|d| out[d + 14..].split('"').next().unwrap_or("").to_string());
+        let original = match (&diagram, &label) {
+            (Some(key), _) => fs::read_to_string(
+                root.join(format!("src/generated/diagrams/{key}-light.svg")),
+            )
+            .ok(),
+            (None, Some(label)) => timelines
+                .iter()
+                .find(|t| attribute(t, "aria-label").as_ref() == Some(label))
+                .cloned(),
+            _ => None,
+        };
+        if original.is_none() && label.is_none() && !inline.contains("<text") {
+            // A decorative icon (mdBook's admonition icons): left out.
+            rest = &rest[end..];
+            continue;
+        }
+        let Some(svg) = original else {
+            return Err(format!(
+                "an inline SVG that is neither a diagram nor a timeline: {}",
+                &inline[..inline.len().min(300)]
+            )
+            .into());
+        };
+        let mut svg = svg.replace("<br>", "<br/>").replace("&nbsp;", "&#160;");
+        svg = xml_svg(&svg);
         if !svg[..svg.find('>').unwrap_or(0)].contains("xmlns=") {
             svg = svg.replacen(
                 "<svg",
@@ -221,9 +268,12 @@ fn extract_svgs(html: &str, work: &Path, n: &mut usize) -> Result<String> {
         let name = format!("svg/{n}.svg");
         fs::write(
             work.join(&name),
-            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{svg}\n"),
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n",
+                svg.trim()
+            ),
         )?;
-        let alt = attribute(&svg, "aria-label")
+        let alt = label
             .or_else(|| between(&svg, "<title>", "</title>").map(String::from))
             .unwrap_or_else(|| "图".to_string());
         write!(
@@ -237,6 +287,45 @@ fn extract_svgs(html: &str, work: &Path, n: &mut usize) -> Result<String> {
     Ok(out)
 }
 
+/// What EPUB's SVG schema rejects in mermaid's output: `name` on shapes,
+/// ARIA roles other than `img`, `<p>` inside a label's `<span>`, and empty
+/// `<rect/>` placeholders without a size (drawn as nothing anyway).
+fn xml_svg(svg: &str) -> String {
+    let mut s = cut_attribute(svg, " name=\"");
+    s = cut_attribute(&s, " role=\"");
+    s = s.replacen("<svg", "<svg role=\"img\"", 1);
+    s = s.replace("<p>", "").replace("</p>", "");
+    let mut out = String::new();
+    let mut rest = s.as_str();
+    while let Some(i) = rest.find("<rect") {
+        let end = rest[i..].find('>').map_or(rest.len(), |j| i + j);
+        let tag = &rest[i..end];
+        out.push_str(&rest[..i]);
+        out.push_str("<rect");
+        if !tag.contains(" width=") {
+            out.push_str(" width=\"0\"");
+        }
+        if !tag.contains(" height=") {
+            out.push_str(" height=\"0\"");
+        }
+        rest = &rest[i + 5..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn cut_attribute(s: &str, start: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find(start) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + start.len()..];
+        rest = after.find('"').map_or("", |j| &after[j + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
 fn attribute(tag: &str, name: &str) -> Option<String> {
     let head = &tag[..tag.find('>')?];
     let at = head.find(&format!("{name}=\""))? + name.len() + 2;
@@ -247,12 +336,16 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 /// in the table of contents in order, at least one SVG picture, the Chinese
 /// text as text, no script, no bands or arrival stamps.
 pub fn check(root: &Path, epub: &Path) -> Result {
-    let out =
-        cmd::capture(Command::new("epubcheck").arg(epub)).map_err(|e| {
-            format!(
-                "{e}\n(epubcheck comes from Debian: apt-get install epubcheck)"
-            )
-        })?;
+    // Debian's /usr/bin/epubcheck is the jar itself, run through
+    // binfmt_misc (jarwrapper), which containers often lack: run it with
+    // java directly.
+    let jar = std::env::var("EPUBCHECK_JAR")
+        .unwrap_or_else(|_| "/usr/share/java/epubcheck.jar".to_string());
+    let mut epubcheck = Command::new("java");
+    epubcheck.arg("-jar").arg(&jar).arg(epub);
+    let out = cmd::capture(&mut epubcheck).map_err(|e| {
+        format!("{e}\n(epubcheck comes from Debian: apt-get install epubcheck)")
+    })?;
     let log = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
