@@ -295,6 +295,21 @@ fn xml_svg(svg: &str) -> String {
     s = cut_attribute(&s, " role=\"");
     s = s.replacen("<svg", "<svg role=\"img\"", 1);
     s = s.replace("<p>", "").replace("</p>", "");
+    // SVG 2's `transform-origin` (the Gantt chart's bars: without it they
+    // scale from the origin, and they are not scaled) and a size on
+    // `<circle>` are not SVG 1.1.
+    s = cut_attribute(&s, " transform-origin=\"");
+    let mut circles = String::new();
+    let mut rest = s.as_str();
+    while let Some(i) = rest.find("<circle ") {
+        let end = rest[i..].find('>').map_or(rest.len(), |j| i + j);
+        circles.push_str(&rest[..i]);
+        let tag = cut_attribute(&rest[i..end], " width=\"");
+        circles.push_str(&cut_attribute(&tag, " height=\""));
+        rest = &rest[end..];
+    }
+    circles.push_str(rest);
+    s = circles;
     let mut out = String::new();
     let mut rest = s.as_str();
     while let Some(i) = rest.find("<rect") {
