@@ -4,6 +4,7 @@
 // spoken feedback, the real output (and the replay of a timed one) after
 // answering, and the progress page across navigation and reset.
 const { test, expect } = require('@playwright/test');
+const { AxeBuilder } = require('@axe-core/playwright');
 
 // One question of each kind: page, question id, kind.
 const QUESTIONS = [
@@ -76,6 +77,10 @@ for (const [pageName, id, kind] of QUESTIONS) {
             await expect(replay.locator('[aria-live="polite"]')).toHaveText(/正在/);
             await expect(replay.locator('.replay-clock')).not.toHaveText('t = 0.0 s', { timeout: 5000 });
         }
+        // Answered (feedback, output, replay shown): still axe-clean.
+        const axe = await new AxeBuilder({ page }).include(`#quiz-${id}`).analyze();
+        expect(axe.violations.filter(v => v.impact === 'critical' || v.impact === 'serious')
+            .map(v => `${v.id}: ${v.help}`), `axe on the answered ${id}`).toEqual([]);
         const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('async-book-quiz')));
         expect(stored[id].ok).toBe(true);
         const origin = new URL(page.url()).origin;
