@@ -832,3 +832,76 @@ pub fn load_book(
         Err(errors)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OUT: &str = "$ cargo run --bin countdown\n\
+        ⟨recorded 2026-11-26 01:58 UTC, test⟩\n\
+        T-minus 2 (A)  ⟨@0.029s | 0s..0.7s⟩\n\
+        T-minus 3 (B)  ⟨@0.029s | 0s..0.7s⟩\n\
+        T-minus 1 (A)  ⟨@1.029s | 1s..1.7s⟩\n\
+        T-minus 2 (B)  ⟨@1.029s | 1s..1.7s⟩\n\
+        T-minus 1 (B)  ⟨@2.035s | 2s..2.7s⟩\n";
+
+    fn listings() -> std::path::PathBuf {
+        let dir = std::env::temp_dir()
+            .join(format!("quiz-test-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("ch06/output")).unwrap();
+        std::fs::write(dir.join("ch06/output/countdown.txt"), OUT).unwrap();
+        dir
+    }
+
+    fn one(quiz: &str) -> Result<Question, Vec<String>> {
+        load("quizzes/ch06.txt", quiz, "ch06", "", &listings())
+            .map(|mut q| q.remove(0))
+    }
+
+    #[test]
+    fn answers_come_from_the_output() {
+        let q = one("next ch06/output/countdown.txt\nask: ?\nafter: 3 (B)\n")
+            .unwrap();
+        assert_eq!(q.choices[q.answer[0]], "T-minus 1 (A)");
+        assert_eq!(q.shown, ["T-minus 2 (A)", "T-minus 3 (B)"]);
+
+        let q = one(
+            "order ch06/output/countdown.txt\nask: ?\nfrom: 2 (A)\nto: 1 (B)\n",
+        )
+        .unwrap();
+        let ordered: Vec<&str> =
+            q.answer.iter().map(|&i| q.choices[i].as_str()).collect();
+        assert_eq!(ordered[0], "T-minus 2 (A)");
+        assert_eq!(ordered[4], "T-minus 1 (B)");
+        assert_ne!(q.choices[0], "T-minus 2 (A)", "shown shuffled");
+    }
+
+    #[test]
+    fn time_choices_are_spaced_wider_than_the_band() {
+        let q = one("time ch06/output/countdown.txt\nask: ?\nline: 1 (B)\n")
+            .unwrap();
+        assert_eq!(q.choices[q.answer[0]], "约 2 秒");
+        let secs: Vec<f64> = q
+            .choices
+            .iter()
+            .map(|c| c.trim_start_matches("约 ").trim_end_matches(" 秒"))
+            .map(|c| c.parse().unwrap())
+            .collect();
+        for pair in secs.windows(2) {
+            assert!(pair[1] - pair[0] > 0.7, "{secs:?}");
+        }
+    }
+
+    #[test]
+    fn a_question_that_no_longer_makes_sense_names_its_line() {
+        let e = one("next ch06/output/countdown.txt\nask: ?\nafter: (C)\n")
+            .unwrap_err();
+        assert!(e[0].starts_with("quizzes/ch06.txt:1: no line of"), "{e:?}");
+        let e = one("next ch06/output/countdown.txt\nask: ?\nafter: 1 (B)\n")
+            .unwrap_err();
+        assert!(e[0].contains("nothing comes next"), "{e:?}");
+        let e = one("next ch06/output/countdown.txt\nask: ?\nafter: T-minus\n")
+            .unwrap_err();
+        assert!(e[0].contains("add ` #N`"), "{e:?}");
+    }
+}

@@ -83,11 +83,14 @@ pub fn write(root: &Path) -> Result<PathBuf> {
     let pandoc = cmd::capture(
         Command::new("pandoc")
             .current_dir(&work)
-            .args(["book.html", "--from=html", "--to=epub3", "--toc"])
+            .args(["book.html", "--from=html-smart", "--to=epub3", "--toc"])
             .args(["--toc-depth=2", "--epub-chapter-level=1"])
             .arg(format!("--css={}", root.join("theme/epub.css").display()))
             .arg(format!("--metadata=title:{title}"))
-            .args(["--metadata=lang:zh-CN", "--output"])
+            // Straight quotes stay straight (`'static`), the table of
+            // contents has a Chinese title.
+            .args(["--metadata=lang:zh-CN", "--metadata=toc-title:目录"])
+            .arg("--output")
             .arg(&out),
     )
     .map_err(|e| {
