@@ -408,6 +408,16 @@ pub fn check(root: &Path, epub: &Path) -> Result {
     if svgs == 0 {
         problems.push("no SVG picture in the EPUB".to_string());
     }
+    let css: String = crate::walk::files_with_extension(&unpacked, "css")
+        .iter()
+        .filter_map(|f| fs::read_to_string(f).ok())
+        .collect();
+    if !css.contains("white-space: pre-wrap") {
+        problems.push(
+            "no `white-space: pre-wrap` for code: long lines would be cut"
+                .to_string(),
+        );
+    }
     if !text.contains("事件循环") {
         problems.push("no Chinese text “事件循环” in the XHTML".to_string());
     }
