@@ -87,7 +87,7 @@ pub fn write(root: &Path) -> Result<PathBuf> {
             .args(["--toc-depth=2", "--epub-chapter-level=1"])
             .arg(format!("--css={}", root.join("theme/epub.css").display()))
             .arg(format!("--metadata=title:{title}"))
-            // Straight quotes stay straight (`'static`), the table of
+            // pandoc changes no quotes of its own (-smart), the table of
             // contents has a Chinese title.
             .args(["--metadata=lang:zh-CN", "--metadata=toc-title:目录"])
             .arg("--output")
@@ -397,7 +397,12 @@ pub fn check(root: &Path, epub: &Path) -> Result {
     for (title, file) in chapters(root)? {
         let plain = title.replace('`', "");
         let escaped = plain.replace('&', "&amp;").replace('\'', "&#39;");
-        match [&plain, &escaped].iter().find_map(|t| nav[from..].find(t.as_str())) {
+        // mdBook's smart punctuation prints `'static` as `’static`.
+        let curly = plain.replace('\'', "’");
+        match [&plain, &escaped, &curly]
+            .iter()
+            .find_map(|t| nav[from..].find(t.as_str()))
+        {
             Some(i) => from += i,
             None => problems.push(format!(
                 "the table of contents lacks “{plain}” ({file}) or has it out of order"
