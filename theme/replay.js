@@ -151,4 +151,6 @@
     }
 
     document.querySelectorAll('script.timed-output').forEach(setup);
+    // theme/quiz.js sets up the replay of an output it reveals after an answer.
+    window.asyncBookReplay = setup;
 })();

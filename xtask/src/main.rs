@@ -74,6 +74,10 @@ commands:
                      machine; text and bands unchanged), then the timelines
   timelines          redraw src/generated/timelines/*.svg from the
                      expected outputs
+  quizzes            check the “预测输出” questions (quizzes/chNN.txt)
+                     against the outputs they are generated from
+  epub               build the book and write book/epub/*.epub (pandoc),
+                     then check it (epubcheck)
   install-tools      install the pinned mdBook tools and the gevent
                      virtualenv into the tool cache
 ";
@@ -104,6 +108,8 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&root, rest),
         Some("record") => record::run(&root, rest),
         Some("timelines") if rest.is_empty() => timelines::write(&root),
+        Some("quizzes") if rest.is_empty() => checks::quizzes::check(&root),
+        Some("epub") if rest.is_empty() => site::epub::run(&root),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

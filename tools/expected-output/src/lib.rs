@@ -66,6 +66,7 @@
 //! the line as `TEXT`.
 
 pub mod diagrams;
+pub mod quiz;
 
 use std::fmt;
 use std::time::Duration;

@@ -18,6 +18,7 @@ pub mod programs;
 pub mod prose;
 pub mod protocol;
 pub mod python;
+pub mod quizzes;
 pub mod running;
 pub mod selftest;
 pub mod sources;
@@ -44,6 +45,7 @@ pub fn run(root: &Path) -> Result {
     report.merge(crate::exercises::check::check(root, &[]));
     report.record("book sources", sources::check(root));
     report.record("timelines", timelines::check(root));
+    report.record("quizzes", quizzes::check(root));
     report.record("inline code blocks", code_blocks::check(root));
     report.record("prose words", prose::check(root));
     report.record("measured figures", figures::check(root));
@@ -60,6 +62,15 @@ pub fn run(root: &Path) -> Result {
         if book_built {
             crate::site::pdf::print(root)
                 .and_then(|pdf| crate::site::pdf::check(root, &pdf))
+        } else {
+            Err("not run: the book did not build".into())
+        },
+    );
+    report.record(
+        "EPUB",
+        if book_built {
+            crate::site::epub::write(root)
+                .and_then(|epub| crate::site::epub::check(root, &epub))
         } else {
             Err("not run: the book did not build".into())
         },

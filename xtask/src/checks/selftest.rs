@@ -16,6 +16,7 @@ use std::path::Path;
 mod figures_faults;
 mod protocol_faults;
 mod python_faults;
+mod quiz_faults;
 mod shutdown_faults;
 
 /// Applies a fault to the copy at the given root.
@@ -496,6 +497,7 @@ pub fn run_matching(root: &Path, words: &[String]) -> Result {
         .chain(shutdown_faults::faults())
         .chain(protocol_faults::faults())
         .chain(figures_faults::faults())
+        .chain(quiz_faults::faults())
         .filter(|f| {
             words.is_empty()
                 || words.iter().any(|w| f.what.contains(w.as_str()))

@@ -5,5 +5,6 @@ pub mod audit;
 pub mod book;
 pub mod browser;
 pub mod diagrams;
+pub mod epub;
 pub mod pdf;
 pub mod serve_static;

@@ -1,0 +1,27 @@
+//! The “预测输出” questions (`quizzes/chNN.txt`): each one must still make
+//! sense against the expected output or code block it is generated from
+//! (`expected_output::quiz`). The book build fails the same way; this
+//! check names every broken question at once and counts them per chapter.
+
+use crate::Result;
+use std::path::Path;
+
+pub fn check(root: &Path) -> Result {
+    match expected_output::quiz::load_book(root) {
+        Ok(chapters) => {
+            let total: usize = chapters.iter().map(|(_, q)| q.len()).sum();
+            let per: Vec<String> = chapters
+                .iter()
+                .map(|(ch, q)| format!("{ch} {}", q.len()))
+                .collect();
+            println!("quizzes: {total} questions ({})", per.join(", "));
+            Ok(())
+        }
+        Err(errors) => Err(format!(
+            "{} question(s) no longer make sense:\n{}",
+            errors.len(),
+            errors.join("\n")
+        )
+        .into()),
+    }
+}
