@@ -9,16 +9,30 @@ const book = require('./book');
 
 const PAGE = 'ch10-example.html';
 
+/** Which of the page's timed outputs is the Rust run: ch10 also shows the
+ *  Python original's run, above it. Boxes and blocks come in the same order. */
+async function rustRun(page) {
+    const all = await page.locator('script.timed-output').allTextContents();
+    const index = all.findIndex(t => JSON.parse(t).command.startsWith('$ cargo run'));
+    expect(index, 'a timed output of a Rust program').toBeGreaterThanOrEqual(0);
+    return index;
+}
+
 /** The recorded times, read from the page the way the replay reads them. */
 async function recorded(page) {
-    const text = await page.locator('script.timed-output').first().textContent();
+    const text = await page.locator('script.timed-output').nth(await rustRun(page)).textContent();
     return JSON.parse(text);
 }
 
-/** Output lines the block shows now (the command line not counted). */
+/** Output lines the Rust block shows now (the command line not counted). */
 async function shownLines(page) {
-    const text = await page.locator('pre.replay-target code').first().textContent();
+    const text = await page.locator('pre.replay-target code').nth(await rustRun(page)).textContent();
     return text.split('\n').slice(1).filter(l => l !== '');
+}
+
+/** The replay box of the Rust run. */
+async function rustBox(page) {
+    return page.locator('.replay').nth(await rustRun(page));
 }
 
 const due = (data, t) => data.lines.filter(l => l.t <= t).length;
@@ -36,7 +50,7 @@ test('ch10: replay shows each line at its recorded time', async ({ page }) => {
     const data = await recorded(page);
     expect(data.lines).toHaveLength(22);
     expect(data.recorded, 'the date and machine of the recording').toMatch(/UTC/);
-    const box = page.locator('.replay').first();
+    const box = await rustBox(page);
     await expect(box).toContainText('这是一次真实运行的录制');
     await expect(box).toContainText(data.recorded);
     // Before pressing: the block is the full static transcript.
@@ -72,7 +86,7 @@ test('ch10: replay shows each line at its recorded time', async ({ page }) => {
 test('ch10: pause stops the clock, continue resumes it', async ({ page }) => {
     await openPaused(page);
     const data = await recorded(page);
-    const box = page.locator('.replay').first();
+    const box = await rustBox(page);
     await box.getByRole('button', { name: '▶ 按真实节奏回放' }).click();
     await page.clock.runFor(1500);
     const pause = box.getByRole('button', { name: '⏸ 暂停' });
@@ -92,7 +106,7 @@ test('ch10: with reduced motion the replay lists the times instead', async ({ pa
     await page.emulateMedia({ reducedMotion: 'reduce' });
     await openPaused(page);
     const data = await recorded(page);
-    const box = page.locator('.replay').first();
+    const box = await rustBox(page);
     await box.getByRole('button', { name: '▶ 按真实节奏回放' }).click();
     const rows = page.locator('table.replay-timeline tbody tr');
     await expect(rows).toHaveCount(22);
@@ -110,13 +124,14 @@ test('ch10: the replay and the timeline work from file:// without requests', asy
     page.on('request', r => requests.push(r.url()));
     const url = pathToFileURL(path.join(book.BOOK_DIR, PAGE)).href;
     await page.goto(url);
-    await expect(page.locator('.replay button')).toHaveCount(2);
+    // Two buttons per replay: the Python original's run and the Rust run.
+    await expect(page.locator('.replay button')).toHaveCount(4);
     await expect(page.locator('svg.timeline')).toHaveCount(1);
     // One dot per output line: the Rust run's 22 and, under it, the Python
     // original's 22.
     await expect(page.locator('svg.timeline circle')).toHaveCount(44);
-    await page.locator('.replay-play').click();
-    await expect(page.locator('.replay-clock')).not.toHaveText('t = 0.0 s');
+    await page.locator('.replay-play').first().click();
+    await expect(page.locator('.replay-clock').first()).not.toHaveText('t = 0.0 s');
     const foreign = requests.filter(u => !u.startsWith('file://'));
     expect(foreign, 'requests outside the book').toEqual([]);
 });
