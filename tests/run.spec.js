@@ -148,7 +148,7 @@ for (const entry of book.pages()) {
             })));
         for (const [i, b] of blocks.entries()) {
             const where = `${entry.html}, Rust block ${i + 1}`;
-            const foreign = /\b(futures_lite|smol|async_std|ch\d\d)::/.test(b.text);
+            const foreign = /\b(futures_lite|smol|async_std|tokio_util|async_stream|mio|libc|ch\d\d)::/.test(b.text);
             if (/\b(ignore|compile_fail|no_run)\b/.test(b.cls)) {
                 expect(b.run, where).toBe(false);
             } else if (/\bnoplayground\b|\blong-run-\d+\b/.test(b.cls) || foreign) {
