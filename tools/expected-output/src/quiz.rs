@@ -850,8 +850,13 @@ mod tests {
         T-minus 1 (B)  ⟨@2.035s | 2s..2.7s⟩\n";
 
     fn listings() -> std::path::PathBuf {
+        // One directory per call: the tests run in parallel, and one
+        // writing the file while another reads it would make both flaky.
+        static NEXT: std::sync::atomic::AtomicUsize =
+            std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir = std::env::temp_dir()
-            .join(format!("quiz-test-{}", std::process::id()));
+            .join(format!("quiz-test-{}-{n}", std::process::id()));
         std::fs::create_dir_all(dir.join("ch06/output")).unwrap();
         std::fs::write(dir.join("ch06/output/countdown.txt"), OUT).unwrap();
         dir
