@@ -41,6 +41,8 @@ commands:
   browser-tests      build the book and run only the browser tests (tests/)
   listings [chNN..]  run the listings and the Python programs, compare
                      their output and the Rust/Python parity pairs
+  protocol [NAME..]  run the line echo protocol against every echo server
+                     of ch23 and ch24 (or those named, e.g. echo_tokio)
   exercise --list    list the exercises (chapter, difficulty, title)
   exercise NAME      build and check your edited listings/chNN/examples/NAME.rs
                      (--solution: the reference solution; --path DIR: a
@@ -87,6 +89,7 @@ fn main() -> ExitCode {
         Some("test") => checks::run(&root),
         Some("browser-tests") => browser::run_alone(&root),
         Some("listings") => outputs::run_selected(&root, rest),
+        Some("protocol") => checks::protocol::run_selected(&root, rest),
         Some("exercise") => exercises::run(&root, rest),
         Some("copy-out") => copyout::run_selected(&root, rest),
         Some("diagrams") => diagrams::run(&root, rest),

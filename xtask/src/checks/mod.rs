@@ -11,6 +11,7 @@ pub mod lint;
 pub mod outputs;
 pub mod parity;
 pub mod prose;
+pub mod protocol;
 pub mod python;
 pub mod selftest;
 pub mod sources;
@@ -31,6 +32,7 @@ pub fn run(root: &Path) -> Result {
     report.record("unit tests", cmd::run(&mut unit_tests));
     let listings = listings::discover_into(&mut report, root, &[]);
     report.merge(python::check_all(root, &listings, &[]));
+    report.merge(protocol::check(root, &[]));
     report.merge(crate::exercises::check::check(root, &[]));
     report.record("book sources", sources::check(root));
     report.record("timelines", timelines::check(root));

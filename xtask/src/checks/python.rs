@@ -113,7 +113,9 @@ pub fn discover(root: &Path, only: &[String]) -> (Vec<PyProgram>, Vec<String>) {
 /// virtualenv.
 fn needs_gevent(source: &str) -> bool {
     source.lines().any(|line| {
-        line.starts_with("import gevent") || line.starts_with("from gevent ")
+        line.starts_with("import gevent")
+            || line.starts_with("from gevent ")
+            || line.starts_with("from gevent.")
     })
 }
 

@@ -13,6 +13,7 @@ use crate::site::book;
 use std::fs;
 use std::path::Path;
 
+mod protocol_faults;
 mod python_faults;
 
 /// Applies a fault to the copy at the given root.
@@ -487,14 +488,14 @@ pub fn run_matching(root: &Path, words: &[String]) -> Result {
     // SAFETY: set before any check of the self-test starts a thread.
     unsafe { std::env::set_var("CARGO_TARGET_DIR", &target) };
     let mut lines = Vec::new();
-    let chosen =
-        faults()
-            .into_iter()
-            .chain(python_faults::faults())
-            .filter(|f| {
-                words.is_empty()
-                    || words.iter().any(|w| f.what.contains(w.as_str()))
-            });
+    let chosen = faults()
+        .into_iter()
+        .chain(python_faults::faults())
+        .chain(protocol_faults::faults())
+        .filter(|f| {
+            words.is_empty()
+                || words.iter().any(|w| f.what.contains(w.as_str()))
+        });
     for (i, fault) in chosen.enumerate() {
         println!(
             "\n--- self-test: {} (the check below must fail) ---",

@@ -1,0 +1,337 @@
+//! `cargo xtask protocol [NAME..]` and a step of `cargo xtask test`: every
+//! echo server of Part 5 must speak the book's line echo protocol.
+//!
+//! The protocol (chapter 24), the same for every server:
+//!
+//! - each `\n`-terminated line is written back unchanged, as bytes: any
+//!   byte but `\n` may appear (invalid UTF-8, `\r`); an empty line is echoed
+//!   as an empty line;
+//! - a line longer than 8192 bytes (the `\n` not counted) gets
+//!   `ERR line too long\n` and that connection is closed; others go on;
+//! - a client that leaves mid-line or mid-reply costs only its connection;
+//! - `--listen ADDR` (`127.0.0.1:0` picks a free port); the first line on
+//!   stdout is `listening on HOST:PORT`; a failed bind (a port in use) is a
+//!   one-line error on stderr and a non-zero exit, never a backtrace.
+//!
+//! The servers are found, not listed: `listings/ch2{3,4}/src/bin/echo_*.rs`
+//! (but `echo_client`) and `listings/ch2{3,4}/python/echo_*.py`. Each is
+//! started with `--listen 127.0.0.1:0` and driven by [`cases`].
+
+mod cases;
+
+use super::python;
+use crate::report::Report;
+use crate::{Result, cmd};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use std::{fs, thread};
+
+const CHAPTERS: [&str; 2] = ["ch23", "ch24"];
+/// How long a server may take to print its first line (a Python server on
+/// a loaded machine takes seconds to import its modules).
+const STARTUP: Duration = Duration::from_secs(30);
+
+/// One echo server program.
+pub struct Server {
+    /// `ch24/echo_tokio`, `ch24/python/echo_asyncio.py`.
+    pub id: String,
+    /// The file stem, what `cargo xtask protocol NAME` matches.
+    pub name: String,
+    pub source: PathBuf,
+    pub rust: bool,
+}
+
+/// The echo servers under `root` whose name is in `only` (all when empty).
+pub fn discover(root: &Path, only: &[String]) -> Vec<Server> {
+    let mut servers = Vec::new();
+    for chapter in CHAPTERS {
+        let dir = root.join("listings").join(chapter);
+        for (sub, ext, rust) in
+            [("src/bin", "rs", true), ("python", "py", false)]
+        {
+            for path in files(&dir.join(sub), ext) {
+                let name = path.file_stem().unwrap().to_string_lossy();
+                if !name.starts_with("echo_") || name == "echo_client" {
+                    continue;
+                }
+                let id = if rust {
+                    format!("{chapter}/{name}")
+                } else {
+                    format!("{chapter}/python/{name}.py")
+                };
+                servers.push(Server {
+                    id,
+                    name: name.into_owned(),
+                    source: path,
+                    rust,
+                });
+            }
+        }
+    }
+    servers.retain(|s| only.is_empty() || only.contains(&s.name));
+    servers
+}
+
+fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    files.sort();
+    files
+}
+
+/// `cargo xtask protocol [NAME..]`.
+pub fn run_selected(root: &Path, only: &[String]) -> Result {
+    check(root, only).finish()
+}
+
+/// One check per server (`protocol ch24/echo_tokio`), one after another:
+/// each holds a thousand connections, and they would compete for the CPU.
+pub fn check(root: &Path, only: &[String]) -> Report {
+    let mut report = Report::default();
+    let servers = discover(root, only);
+    if servers.is_empty() {
+        let wanted = if only.is_empty() {
+            "listings/ch2{3,4}/src/bin/echo_*.rs or \
+             listings/ch2{3,4}/python/echo_*.py"
+                .to_string()
+        } else {
+            format!("a server named {}", only.join(" or "))
+        };
+        report.record(
+            "protocol",
+            Err(format!("no echo server found: expected {wanted}").into()),
+        );
+        return report;
+    }
+    if let Err(e) = prepare(root, &servers) {
+        for s in &servers {
+            report.record(
+                &format!("protocol {}", s.id),
+                Err(format!("{}: not run: {e}", rel(root, &s.source)).into()),
+            );
+        }
+        return report;
+    }
+    cases::raise_fd_limit();
+    for server in &servers {
+        let start = Instant::now();
+        let result = check_server(root, server).map(|held| {
+            println!(
+                "    {}: {held} connections at once, all cases passed in \
+                 {:.2?}",
+                server.id,
+                start.elapsed()
+            );
+        });
+        report.record(&format!("protocol {}", server.id), result);
+    }
+    report
+}
+
+/// Builds the Rust servers; makes sure Python (and gevent) are there.
+fn prepare(root: &Path, servers: &[Server]) -> Result {
+    let mut build = cmd::cargo();
+    build
+        .current_dir(root)
+        .args(["build", "--locked", "--bins"]);
+    let mut any_rust = false;
+    for chapter in CHAPTERS {
+        if servers.iter().any(|s| s.rust && s.id.starts_with(chapter)) {
+            build.args(["--package", chapter]);
+            any_rust = true;
+        }
+    }
+    if any_rust {
+        cmd::run(&mut build)?;
+    }
+    if servers.iter().any(|s| !s.rust) {
+        python::check_python()?;
+        python::install_gevent()?;
+    }
+    Ok(())
+}
+
+fn command(root: &Path, server: &Server, listen: &str) -> Command {
+    let mut command = if server.rust {
+        Command::new(cmd::target_dir(root).join("debug").join(&server.name))
+    } else {
+        let mut c = Command::new(python::interpreter_for(&server.source));
+        c.arg("-u").arg(&server.source);
+        c.env("PYTHONDONTWRITEBYTECODE", "1");
+        c
+    };
+    command.args(["--listen", listen]);
+    command
+}
+
+/// A running server, killed when dropped; its stderr is collected.
+pub struct Running {
+    child: Child,
+    stderr: mpsc::Receiver<String>,
+    stderr_seen: String,
+}
+
+impl Running {
+    /// Still running? Otherwise how it ended and what it said.
+    pub fn alive(&mut self) -> std::result::Result<(), String> {
+        match self.child.try_wait() {
+            Ok(None) => Ok(()),
+            Ok(Some(status)) => {
+                thread::sleep(Duration::from_millis(200));
+                Err(format!("the server exited ({status}){}", self.stderr()))
+            }
+            Err(e) => Err(format!("cannot wait for the server: {e}")),
+        }
+    }
+
+    /// The last lines the server wrote to stderr, for a failure message.
+    pub fn stderr(&mut self) -> String {
+        while let Ok(line) = self.stderr.try_recv() {
+            self.stderr_seen.push_str(&line);
+            self.stderr_seen.push('\n');
+        }
+        super::outputs::stderr_tail(&self.stderr_seen)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts a server and reads its address from its first line.
+fn start(
+    root: &Path,
+    server: &Server,
+) -> std::result::Result<(Running, String), String> {
+    let mut command = command(root, server, "127.0.0.1:0");
+    cmd::echo(&command);
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start it: {e}"))?;
+    let (line_tx, line_rx) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    thread::spawn(move || {
+        let mut first = String::new();
+        let mut reader = BufReader::new(stdout);
+        let _ = line_tx.send(reader.read_line(&mut first).map(|_| first));
+        // Keep draining: a server that prints more must not block.
+        let _ = std::io::copy(&mut reader, &mut std::io::sink());
+    });
+    let (err_tx, err_rx) = mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if err_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut running = Running {
+        child,
+        stderr: err_rx,
+        stderr_seen: String::new(),
+    };
+    let first = match line_rx.recv_timeout(STARTUP) {
+        Ok(Ok(line)) => line,
+        Ok(Err(e)) => return Err(format!("cannot read its stdout: {e}")),
+        Err(_) => {
+            return Err(format!(
+                "no first line within {STARTUP:?}{}",
+                running.stderr()
+            ));
+        }
+    };
+    let Some(addr) = first.trim_end().strip_prefix("listening on ") else {
+        thread::sleep(Duration::from_millis(200));
+        return Err(format!(
+            "its first line must be `listening on HOST:PORT`, not {:?}{}",
+            first.trim_end(),
+            running.stderr()
+        ));
+    };
+    Ok((running, addr.to_string()))
+}
+
+/// Every case against one server; on success, how many connections it
+/// held at once.
+fn check_server(root: &Path, server: &Server) -> Result<usize> {
+    let source = rel(root, &server.source);
+    let (mut running, addr) =
+        start(root, server).map_err(|e| format!("{source}: {e}"))?;
+    let held = cases::run_all(&addr, &mut running)
+        .map_err(|e| format!("{source}: {e}"))?;
+    port_in_use(root, server, &addr).map_err(|e| format!("{source}: {e}"))?;
+    Ok(held)
+}
+
+/// A second server on the first one's port must fail at once with one
+/// line on stderr and a non-zero exit.
+fn port_in_use(
+    root: &Path,
+    server: &Server,
+    addr: &str,
+) -> std::result::Result<(), String> {
+    let what = format!("started again on {addr} (in use)");
+    let mut command = command(root, server, addr);
+    cmd::echo(&command);
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{what}: cannot start it: {e}"))?;
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if start.elapsed() > STARTUP {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("{what}: still running after {STARTUP:?}"));
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    let _ = child.stderr.take().unwrap().read_to_string(&mut stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    if status.success() {
+        return Err(format!("{what}: exited with success"));
+    }
+    let bad = lines.len() != 1
+        || lines[0].trim().is_empty()
+        || stderr.contains("panicked")
+        || stderr.contains("Traceback");
+    if bad {
+        return Err(format!(
+            "{what}: the error must be one line on stderr, got {} \
+             line(s):\n    {}",
+            lines.len(),
+            lines.join("\n    ")
+        ));
+    }
+    println!("    port in use: {} ({status})", lines[0]);
+    Ok(())
+}
+
+fn rel(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}

@@ -1,0 +1,339 @@
+//! The client side of the protocol check: each case opens its own
+//! connections, and after each one the server must still be running and
+//! still answer a new client.
+
+use super::Running;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::thread;
+use std::time::Duration;
+
+/// Connections held open at once in the first case.
+pub const CONNECTIONS: usize = 1000;
+const MAX_LINE: usize = 8192;
+const TOO_LONG: &[u8] = b"ERR line too long\n";
+/// The longest any one read or write may wait.
+const WAIT: Duration = Duration::from_secs(10);
+
+type Outcome<T = ()> = std::result::Result<T, String>;
+/// A case's name and the function that runs it against an address.
+type Case = (&'static str, fn(&str) -> Outcome);
+
+/// Runs every case in order; returns how many connections were held.
+pub fn run_all(addr: &str, server: &mut Running) -> Outcome<usize> {
+    let cases: [Case; 5] = [
+        ("1000 connections at once", many_connections),
+        ("binary lines", binary_lines),
+        ("long lines", long_lines),
+        ("disconnect mid-line", disconnect_mid_line),
+        ("disconnect mid-reply", disconnect_mid_reply),
+    ];
+    for (name, case) in cases {
+        let start = std::time::Instant::now();
+        case(addr).map_err(|e| format!("{name}: {e}"))?;
+        server.alive().map_err(|e| format!("after {name}: {e}"))?;
+        still_answers(addr).map_err(|e| {
+            format!(
+                "after {name}: a new client gets no echo: {e}{}",
+                server.stderr()
+            )
+        })?;
+        println!("      {name}: ok in {:.2?}", start.elapsed());
+    }
+    Ok(CONNECTIONS)
+}
+
+fn connect(addr: &str) -> Outcome<TcpStream> {
+    let socket = TcpStream::connect(addr)
+        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    socket
+        .set_read_timeout(Some(WAIT))
+        .map_err(|e| e.to_string())?;
+    socket
+        .set_write_timeout(Some(WAIT))
+        .map_err(|e| e.to_string())?;
+    Ok(socket)
+}
+
+/// Sends `sent` and expects exactly `sent` back.
+fn round_trip(socket: &mut TcpStream, sent: &[u8]) -> Outcome {
+    socket
+        .write_all(sent)
+        .map_err(|e| format!("write failed: {e}"))?;
+    expect(socket, sent)
+}
+
+/// Reads exactly `wanted.len()` bytes; they must be `wanted`.
+fn expect(socket: &mut TcpStream, wanted: &[u8]) -> Outcome {
+    let mut got = vec![0; wanted.len()];
+    let mut filled = 0;
+    while filled < got.len() {
+        match socket.read(&mut got[filled..]) {
+            Ok(0) => {
+                return Err(format!(
+                    "the connection was closed after {filled} of {} \
+                     bytes of the echo of {}",
+                    wanted.len(),
+                    show(wanted)
+                ));
+            }
+            Ok(n) => filled += n,
+            Err(e) => {
+                return Err(format!(
+                    "no echo of {} after {filled} bytes: {e}",
+                    show(wanted)
+                ));
+            }
+        }
+    }
+    if got == wanted {
+        Ok(())
+    } else {
+        Err(format!("sent {}, got back {}", show(wanted), show(&got)))
+    }
+}
+
+/// Reads until the server closes (or sends what `wanted` does not start
+/// with); returns what came. A reset after the reply counts as a close: a
+/// server that hangs up with unread bytes in its buffer makes the kernel
+/// send RST instead of FIN.
+fn read_to_close(socket: &mut TcpStream, wanted: &[u8]) -> Outcome<Vec<u8>> {
+    let mut got = Vec::new();
+    let mut buf = [0; 4096];
+    loop {
+        match socket.read(&mut buf) {
+            Ok(0) => return Ok(got),
+            Ok(n) => {
+                got.extend_from_slice(&buf[..n]);
+                if !wanted.starts_with(&got) {
+                    return Ok(got);
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => {
+                return Ok(got);
+            }
+            Err(e) => {
+                return Err(format!(
+                    "not closed within {WAIT:?} ({e}); got {} so far",
+                    show(&got)
+                ));
+            }
+        }
+    }
+}
+
+/// A byte string for a message: short ones in full, long ones summarised.
+fn show(bytes: &[u8]) -> String {
+    if bytes.len() <= 60 {
+        format!("{:?}", bytes.escape_ascii().to_string())
+    } else {
+        let head = bytes[..40].escape_ascii().to_string();
+        format!("{} bytes starting {head:?}", bytes.len())
+    }
+}
+
+fn still_answers(addr: &str) -> Outcome {
+    round_trip(&mut connect(addr)?, b"still there?\n")
+}
+
+/// 1,000 clients connect and stay connected; each sends a line, then all
+/// read their echo; then each sends three lines in one write.
+fn many_connections(addr: &str) -> Outcome {
+    let mut sockets = Vec::with_capacity(CONNECTIONS);
+    for i in 0..CONNECTIONS {
+        sockets.push(connect(addr).map_err(|e| format!("client {i}: {e}"))?);
+    }
+    let first = |i: usize| format!("client {i} line 1\n").into_bytes();
+    for (i, s) in sockets.iter_mut().enumerate() {
+        s.write_all(&first(i))
+            .map_err(|e| format!("client {i}: write failed: {e}"))?;
+    }
+    for (i, s) in sockets.iter_mut().enumerate() {
+        expect(s, &first(i)).map_err(|e| format!("client {i}: {e}"))?;
+    }
+    // From the last to the first, so that no server can get by serving
+    // the clients strictly in the order they came.
+    for (i, s) in sockets.iter_mut().enumerate().rev() {
+        let three = format!("client {i} line 2\n\nline 3 \u{e9}\r\n");
+        round_trip(s, three.as_bytes())
+            .map_err(|e| format!("client {i}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Bytes, not text: every byte but `\n`, invalid UTF-8, `\r`, empty
+/// lines, and a line that arrives in pieces.
+fn binary_lines(addr: &str) -> Outcome {
+    let mut socket = connect(addr)?;
+    let mut every_byte: Vec<u8> = (0..=255u8).filter(|&b| b != b'\n').collect();
+    every_byte.push(b'\n');
+    round_trip(&mut socket, &every_byte)?;
+    round_trip(&mut socket, b"\xff\xfe not UTF-8 \xc3\x28 \x80\n")?;
+    round_trip(&mut socket, b"\r\n")?;
+    round_trip(&mut socket, b"\n\n\n")?;
+    round_trip(&mut socket, b"crlf\r\n\nlf\n")?;
+    // A slow client: the line comes in three pieces.
+    for piece in [&b"in "[..], b"pie", b"ces\n"] {
+        socket.write_all(piece).map_err(|e| format!("write: {e}"))?;
+        thread::sleep(Duration::from_millis(50));
+    }
+    expect(&mut socket, b"in pieces\n")
+}
+
+/// 8192 bytes are a line; 8193 get ERR and a close, and so does a huge
+/// line without a newline (a server must not buffer it); a client
+/// connected meanwhile is not affected.
+fn long_lines(addr: &str) -> Outcome {
+    let mut bystander = connect(addr)?;
+    round_trip(&mut bystander, b"before\n")?;
+
+    let mut longest = vec![b'a'; MAX_LINE];
+    longest.push(b'\n');
+    round_trip(&mut connect(addr)?, &longest)
+        .map_err(|e| format!("a line of exactly {MAX_LINE} bytes: {e}"))?;
+
+    let mut too_long = vec![b'b'; MAX_LINE + 1];
+    too_long.push(b'\n');
+    let mut socket = connect(addr)?;
+    socket.write_all(&too_long).map_err(|e| e.to_string())?;
+    let got = read_to_close(&mut socket, TOO_LONG)
+        .map_err(|e| format!("a line of {} bytes: {e}", MAX_LINE + 1))?;
+    if got != TOO_LONG {
+        return Err(format!(
+            "a line of {} bytes: expected {} and a close, got {}",
+            MAX_LINE + 1,
+            show(TOO_LONG),
+            show(&got)
+        ));
+    }
+
+    // 1 MiB without a newline, written from another thread: a server that
+    // stops reading leaves the writer blocked, which is fine.
+    let mut socket = connect(addr)?;
+    let mut writer = socket.try_clone().map_err(|e| e.to_string())?;
+    thread::spawn(move || {
+        let chunk = vec![b'c'; 64 * 1024];
+        for _ in 0..16 {
+            if writer.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let got = read_to_close(&mut socket, TOO_LONG).map_err(|e| {
+        format!("1 MiB without a newline (does it buffer without bound?): {e}")
+    })?;
+    if got != TOO_LONG {
+        return Err(format!(
+            "1 MiB without a newline: expected {} and a close, got {}",
+            show(TOO_LONG),
+            show(&got)
+        ));
+    }
+    round_trip(&mut bystander, b"after\n")
+        .map_err(|e| format!("a client connected all along: {e}"))
+}
+
+/// Clients that leave in the middle of a line: a close (FIN) and a reset
+/// (RST, SO_LINGER 0).
+fn disconnect_mid_line(addr: &str) -> Outcome {
+    let mut socket = connect(addr)?;
+    socket.write_all(b"half a li").map_err(|e| e.to_string())?;
+    let _ = socket.shutdown(Shutdown::Both);
+    drop(socket);
+    let mut socket = connect(addr)?;
+    socket.write_all(b"half a li").map_err(|e| e.to_string())?;
+    thread::sleep(Duration::from_millis(50));
+    reset(socket)?;
+    thread::sleep(Duration::from_millis(100));
+    Ok(())
+}
+
+/// Clients that send many lines, never read the echo, and leave while the
+/// server is still writing: once with a close, once with a reset.
+fn disconnect_mid_reply(addr: &str) -> Outcome {
+    for rst in [false, true] {
+        let mut socket = connect(addr)?;
+        socket
+            .set_write_timeout(Some(Duration::from_millis(300)))
+            .map_err(|e| e.to_string())?;
+        let line = [&[b'd'; 1023][..], b"\n"].concat();
+        // Until the buffers on both sides are full and the server is stuck
+        // writing echoes nobody reads (at most 64 MiB).
+        let mut sent = 0;
+        while sent < 64 << 20 && socket.write_all(&line).is_ok() {
+            sent += line.len();
+        }
+        if sent >= 64 << 20 {
+            return Err(format!(
+                "{sent} bytes sent, no echo read, and the server still \
+                 reads: it buffers replies without bound"
+            ));
+        }
+        if rst {
+            reset(socket)?;
+        } else {
+            drop(socket);
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+    Ok(())
+}
+
+/// Closes with a reset: SO_LINGER on with a timeout of 0, then close.
+fn reset(socket: TcpStream) -> Outcome {
+    use std::os::fd::AsRawFd;
+    #[repr(C)]
+    struct Linger {
+        on: i32,
+        seconds: i32,
+    }
+    unsafe extern "C" {
+        fn setsockopt(
+            fd: i32,
+            level: i32,
+            name: i32,
+            value: *const Linger,
+            len: u32,
+        ) -> i32;
+    }
+    // <asm-generic/socket.h>, used by x86_64 and aarch64 Linux.
+    const SOL_SOCKET: i32 = 1;
+    const SO_LINGER: i32 = 13;
+    let linger = Linger { on: 1, seconds: 0 };
+    let size = std::mem::size_of::<Linger>() as u32;
+    // SAFETY: a valid socket and a pointer to a live `struct linger`.
+    let rc = unsafe {
+        setsockopt(socket.as_raw_fd(), SOL_SOCKET, SO_LINGER, &linger, size)
+    };
+    if rc != 0 {
+        return Err(format!(
+            "setsockopt(SO_LINGER): {}",
+            std::io::Error::last_os_error()
+        ));
+    }
+    drop(socket);
+    Ok(())
+}
+
+/// This process holds a thousand sockets at once: raise its soft limit on
+/// open files to the hard limit (the soft one is often 1024).
+pub fn raise_fd_limit() {
+    #[repr(C)]
+    struct Rlimit {
+        soft: u64,
+        hard: u64,
+    }
+    unsafe extern "C" {
+        fn getrlimit(resource: i32, limit: *mut Rlimit) -> i32;
+        fn setrlimit(resource: i32, limit: *const Rlimit) -> i32;
+    }
+    const RLIMIT_NOFILE: i32 = 7;
+    let mut limit = Rlimit { soft: 0, hard: 0 };
+    // SAFETY: both calls only read or write the struct passed to them.
+    unsafe {
+        if getrlimit(RLIMIT_NOFILE, &mut limit) == 0 {
+            limit.soft = limit.hard;
+            setrlimit(RLIMIT_NOFILE, &limit);
+        }
+    }
+}
