@@ -2,5 +2,6 @@
 //! not part of `cargo xtask test`.
 
 pub mod bench;
+pub mod bench_net;
 pub mod record;
 pub mod timelines;

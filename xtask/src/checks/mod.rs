@@ -3,6 +3,7 @@
 //! shows all problems; the last line is `N passed, N failed`.
 
 use crate::report::Report;
+pub mod bench_venv;
 pub mod code_blocks;
 pub mod copyout;
 pub mod diagrams;
@@ -33,6 +34,7 @@ pub fn run(root: &Path) -> Result {
     let listings = listings::discover_into(&mut report, root, &[]);
     report.merge(python::check_all(root, &listings, &[]));
     report.merge(protocol::check(root, &[]));
+    report.record("bench-net --quick", crate::author::bench_net::quick(root));
     report.merge(crate::exercises::check::check(root, &[]));
     report.record("book sources", sources::check(root));
     report.record("timelines", timelines::check(root));
