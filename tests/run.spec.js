@@ -96,6 +96,35 @@ test('output with markup is shown as text, stdout and stderr apart', async ({ pa
     expect(await page.evaluate(() => window.pwned)).toBeUndefined();
 });
 
+test('a run the Playground cut short at its own limit says so', async ({ page }) => {
+    // What rust-playground answers when its 10 s job timeout fires
+    // (ui/src/server_axum.rs: Error::Timeout as HTTP 500 with `error`).
+    await page.route(EXECUTE, route => route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'The operation timed out: deadline has elapsed' }),
+    }));
+    const button = await firstRunButton(page);
+    await button.click();
+    const output = page.locator('.run-output').first();
+    await expect(output).toContainText('10 秒上限');
+    await expect(output).toContainText('程序被截断了');
+    await expect(output).not.toContainText('HTTP 500');
+    await expect(button).toBeEnabled();
+});
+
+test('a block whose program runs too long for the Playground gets the note, not Run', async ({ page }) => {
+    // ch14's eat_play_blocking was recorded running about 8 s: with
+    // compiling, more than the Playground's 10 s allow.
+    await page.goto('ch14-gevent.html');
+    const block = page.locator('pre:has(code.long-run-8)');
+    await expect(block).toHaveCount(1);
+    expect(await block.locator('.play-button').count()).toBe(0);
+    const note = page.locator('pre:has(code.long-run-8) + .run-locally');
+    await expect(note).toContainText('约 8 秒');
+    await expect(note).toContainText('10 秒的上限');
+});
+
 test('an unreachable Playground gives a clear message', async ({ page }) => {
     await page.route(EXECUTE, route => route.abort('internetdisconnected'));
     const button = await firstRunButton(page);
@@ -122,7 +151,7 @@ for (const entry of book.pages()) {
             const foreign = /\b(futures_lite|smol|async_std|ch\d\d)::/.test(b.text);
             if (/\b(ignore|compile_fail|no_run)\b/.test(b.cls)) {
                 expect(b.run, where).toBe(false);
-            } else if (/\bnoplayground\b/.test(b.cls) || foreign) {
+            } else if (/\bnoplayground\b|\blong-run-\d+\b/.test(b.cls) || foreign) {
                 expect(b.run, `${where} cannot run on the Playground`).toBe(false);
                 expect(b.note, `${where} needs a note on running it locally`).toBe(true);
             } else {

@@ -8,6 +8,15 @@
 // the Playground's /execute endpoint with edition 2024, waits up to a
 // minute, and shows stdout and stderr apart. Nothing is requested until a
 // reader presses Run.
+//
+// Waiting longer does not help a long program: the Playground itself ends
+// every job after 10 s, compiling included (rust-playground
+// ui/src/server_axum.rs: `tokio::time::timeout(DOCKER_PROCESS_TIMEOUT_SOFT,
+// …)`, then `Error::Timeout`, "The operation timed out", sent as HTTP 500
+// with `{"error": …}`). So a block whose program was recorded running
+// longer than half that (the preprocessor marks it `long-run-N`, N its
+// recorded seconds) gets the note on running it locally instead of Run,
+// and a run the Playground cut short says so.
 (function () {
     'use strict';
 
@@ -27,6 +36,8 @@
     const NOT_CRATES = new Set(['crate', 'self', 'super', 'bool', 'char', 'str',
         'f32', 'f64', 'i8', 'i16', 'i32', 'i64', 'i128', 'isize', 'u8', 'u16',
         'u32', 'u64', 'u128', 'usize']);
+    // The Playground's own limit per job, compile and run together.
+    const PLAYGROUND_LIMIT_S = 10;
     // Blocks mdBook itself never makes runnable.
     const NEVER_RUN = ['ignore', 'compile_fail', 'no_run', 'noplaypen'];
 
@@ -393,6 +404,11 @@
                 signal: abort.signal,
             });
             if (!response.ok) {
+                const reply = await response.json().catch(() => ({}));
+                if (/timed out/i.test(String(reply.error || ''))) {
+                    showFailure(box, `Rust Playground 在它自己的 ${PLAYGROUND_LIMIT_S} 秒上限（编译时间也算在内）到了时结束了这个程序，没有返回输出：程序被截断了，不是出错。请在本地运行这个例子。`);
+                    return;
+                }
                 showFailure(box, `Rust Playground 返回了错误（HTTP ${response.status}），请稍后再试，或在本地运行这个例子。`);
                 return;
             }
@@ -440,16 +456,31 @@
         return button;
     }
 
-    function addLocalNote(pre, crates) {
+    /** The recorded run time of a block marked `long-run-N`, or null. */
+    function longRun(code) {
+        for (const cls of code.classList) {
+            const m = cls.match(/^long-run-(\d+)$/);
+            if (m) {
+                return Number(m[1]);
+            }
+        }
+        return null;
+    }
+
+    function addLocalNote(pre, crates, seconds) {
         const note = document.createElement('p');
         note.className = 'run-locally';
         const chapter = chapterOfPage();
         const where = chapter
             ? `在本地运行：在本书仓库的 listings/${chapter} 目录里执行 cargo run --bin <程序名>（程序名见正文）。`
             : '在本地运行：在本书仓库的 listings/ 目录里用 cargo run 运行。';
-        note.textContent = crates.length
-            ? `这段代码用到了 Rust Playground 没有的 crate（${crates.join('、')}），不能在线运行；请${where}`
-            : `这段代码不在 Rust Playground 上运行；请${where}`;
+        if (crates.length) {
+            note.textContent = `这段代码用到了 Rust Playground 没有的 crate（${crates.join('、')}），不能在线运行；请${where}`;
+        } else if (seconds !== null) {
+            note.textContent = `这个程序在本书的检查里运行了约 ${seconds} 秒，加上编译，在 Rust Playground 上很可能超过它 ${PLAYGROUND_LIMIT_S} 秒的上限而被中途结束，所以这里没有“运行”按钮；请${where}`;
+        } else {
+            note.textContent = `这段代码不在 Rust Playground 上运行；请${where}`;
+        }
         pre.after(note);
     }
 
@@ -465,8 +496,9 @@
         }
         const pre = code.parentElement;
         const crates = missingCrates(code.textContent);
-        if (cls.contains('noplayground') || crates.length > 0) {
-            addLocalNote(pre, crates);
+        const seconds = longRun(code);
+        if (cls.contains('noplayground') || crates.length > 0 || seconds !== null) {
+            addLocalNote(pre, crates, seconds);
         } else {
             makeEditable(pre, code, addRunButton(pre, code), runnable++);
         }

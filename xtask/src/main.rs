@@ -19,7 +19,7 @@ mod exercises;
 mod site;
 
 use author::{bench, record, timelines};
-use checks::{copyout, outputs, python, selftest};
+use checks::{copyout, programs, python, selftest};
 use site::{audit, book, browser, diagrams, pdf};
 
 use std::path::{Path, PathBuf};
@@ -61,6 +61,8 @@ commands:
   lock               refresh each listing's own Cargo.lock
   prose              check the chapters for English API words used as
                      Chinese words (list: xtask/src/checks/prose-words.txt)
+  figures            check that the chapters cite measured figures only
+                     through src/generated/*-figures.md (no literal copies)
   selftest [WORD..]  inject faults into temporary copies of the repository
                      and check that the tests catch every one (only the
                      faults whose description contains a WORD, if given)
@@ -91,7 +93,7 @@ fn main() -> ExitCode {
         Some("serve") => parse_port(rest).and_then(|p| book::serve(&root, p)),
         Some("test") => checks::run(&root),
         Some("browser-tests") => browser::run_alone(&root),
-        Some("listings") => outputs::run_selected(&root, rest),
+        Some("listings") => programs::run_selected(&root, rest),
         Some("protocol") => checks::protocol::run_selected(&root, rest),
         Some("exercise") => exercises::run(&root, rest),
         Some("copy-out") => copyout::run_selected(&root, rest),
@@ -101,6 +103,7 @@ fn main() -> ExitCode {
         Some("lock") => copyout::lock(&root),
         Some("selftest") => selftest::run_matching(&root, rest),
         Some("prose") if rest.is_empty() => checks::prose::check(&root),
+        Some("figures") if rest.is_empty() => checks::figures::check(&root),
         Some("bench") => bench::run(&root, rest),
         Some("bench-net") => author::bench_net::run(&root, rest),
         Some("record") => record::run(&root, rest),

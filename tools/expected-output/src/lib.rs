@@ -71,7 +71,7 @@ use std::fmt;
 use std::time::Duration;
 
 mod chapter;
-pub use chapter::render_chapter;
+pub use chapter::{PLAYGROUND_RUN_BUDGET_S, recorded_seconds, render_chapter};
 
 /// A parsed expected-output file.
 #[derive(Debug, Clone, PartialEq)]

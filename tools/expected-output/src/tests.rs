@@ -297,12 +297,29 @@ took {{1.055s | 1s..2s}}  ⟨@1.060s | 1s..1.4s⟩
     assert!(rerecord(&e, &late, "x").is_err());
 }
 
+/// Renders a chapter whose includes of `out/NAME.txt` read `files`.
+fn render_with(chapter: &str, files: &[(&str, &str)]) -> String {
+    let mut read = |path: &str| {
+        files
+            .iter()
+            .find(|(name, _)| *name == path)
+            .map(|(_, text)| text.to_string())
+            .ok_or(format!("no file {path}"))
+    };
+    render_chapter(chapter, &mut read).unwrap()
+}
+
 #[test]
 fn the_book_shows_a_clean_transcript_and_the_replay_data() {
-    let chapter = format!(
-        "text\n\n```console\n{TIMED}```\n\nafter {{{{1s | 0s..2s}}}}\n"
+    let chapter = "text\n\n```console\n{{#include a/output/t.txt}}\n```\n\n\
+                   after {{#include a/output/u.txt}}\n";
+    let page = render_with(
+        chapter,
+        &[
+            ("a/output/t.txt", TIMED),
+            ("a/output/u.txt", "{{1s | 0s..2s}}\n"),
+        ],
     );
-    let page = render_chapter(&chapter);
     assert!(!page.contains('⟨'), "{page}");
     assert!(page.contains(
         "```console\n$ cargo run --bin countdown\nT-minus 2 (A)\n\
@@ -317,14 +334,35 @@ fn the_book_shows_a_clean_transcript_and_the_replay_data() {
     assert_eq!(data["recorded"], "2026-11-26 01:50 UTC, test machine");
     assert_eq!(data["lines"][1]["t"], 1.002);
     assert_eq!(data["lines"][2]["text"], "took 1.003s");
-    let untimed = "```console\n$ x\n{{1s | 0s..2s}}\n```\n";
-    assert_eq!(render_chapter(untimed), "```console\n$ x\n1s\n```\n");
+    let untimed = "```console\n{{#include output/x.txt}}\n```\n";
+    assert_eq!(
+        render_with(untimed, &[("output/x.txt", "$ x\n{{1s | 0s..2s}}\n")]),
+        "```console\n$ x\n1s\n```\n"
+    );
+}
+
+#[test]
+fn what_a_chapter_writes_itself_is_never_rewritten() {
+    // Prose, inline code and a block the chapter writes: all kept as
+    // written, bands and stamps included; other includes are left to
+    // mdBook.
+    let chapter = "写成 `{{5.002s | 5s..6s}}`，{{1s | 0s..2s}}\n\n\
+                   ```console\n$ x\nT  ⟨@0s | 0s..1s⟩\n{{2s | 1s..3s}}\n```\n\
+                   {{#include ../src/main.rs}} \\{{#include output/a.txt}}\n";
+    assert_eq!(render_with(chapter, &[]), chapter);
+    let mut read = |_: &str| Ok(String::new());
+    let anchored = render_chapter("{{#include output/a.txt:2:3}}\n", &mut read);
+    assert!(anchored.unwrap_err().starts_with("line 1: "));
 }
 
 #[test]
 fn replay_data_cannot_close_its_script_element() {
-    let page = render_chapter(
-        "```\n$ cargo run --bin a\n</script>  ⟨@0s | 0s..1s⟩\n```\n",
+    let page = render_with(
+        "```\n{{#include output/a.txt}}\n```\n",
+        &[(
+            "output/a.txt",
+            "$ cargo run --bin a\n</script>  ⟨@0s | 0s..1s⟩\n",
+        )],
     );
     let data = &page[page.find("timed-output").unwrap()..];
     assert_eq!(data.matches("</script>").count(), 1, "{page}");
@@ -355,4 +393,26 @@ fn rebasing_on_the_first_line_ignores_start_up_but_not_bunching() {
             .unwrap()
             .contains("earlier than the ideal")
     );
+}
+
+#[test]
+fn a_program_too_long_for_the_playground_is_marked() {
+    let chapter = "```rust\n{{#rustdoc_include ../l/src/bin/slow.rs:main}}\n```\n\
+                   ```rust,editable\n{{#include ../l/src/bin/quick.rs}}\n```\n";
+    let slow = "$ cargo run --bin slow\n⟨recorded x⟩\na  ⟨@0.002s | 0s..1s⟩\n\
+                b  ⟨@8.003s | 8s..9s⟩\n";
+    let quick = "$ cargo run --bin quick\ntook {{1.2s | 1s..2s}}\n";
+    let page = render_with(
+        chapter,
+        &[
+            ("../l/output/slow.txt", slow),
+            ("../l/output/quick.txt", quick),
+        ],
+    );
+    assert!(
+        page.starts_with("```rust,long-run-8\n{{#rustdoc_include"),
+        "{page}"
+    );
+    assert!(page.contains("```rust,editable\n{{#include"), "{page}");
+    assert_eq!(recorded_seconds(quick), 1.2);
 }

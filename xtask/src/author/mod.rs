@@ -3,5 +3,10 @@
 
 pub mod bench;
 pub mod bench_net;
+mod ch12_page;
+mod charts;
+mod machine;
+mod page;
 pub mod record;
+mod stats;
 pub mod timelines;

@@ -8,8 +8,8 @@
 //! Timed Python outputs (`listings/chNN/python/output/<name>.txt`, first
 //! line `$ python3 -u <name>.py`) are re-recorded the same way.
 
-use super::{bench, timelines};
-use crate::checks::outputs;
+use super::{machine, timelines};
+use crate::checks::{outputs, running};
 use crate::{Result, cmd, listings};
 use std::fs;
 use std::path::Path;
@@ -29,7 +29,7 @@ pub fn run(root: &Path, only: &[String]) -> Result {
     // One at a time, so that the recorded times are not those of a
     // machine busy with the other listings.
     for program in listings.iter().flat_map(|l| &l.programs) {
-        let path = outputs::relative(root, &program.expected).to_string();
+        let path = running::relative(root, &program.expected).to_string();
         let old = fs::read_to_string(&program.expected)?;
         let timed = expected_output::parse(&old).is_ok_and(|e| e.is_timed());
         if !timed {
@@ -49,7 +49,7 @@ pub fn run(root: &Path, only: &[String]) -> Result {
                 print_diff(&path, &old, &new);
                 fs::write(&program.expected, new)?;
             }
-            Err(mismatches) => failures.push(outputs::describe_mismatches(
+            Err(mismatches) => failures.push(running::describe_mismatches(
                 &format!("{path}: not recorded, the run fails its check"),
                 &path,
                 &mismatches,
@@ -88,7 +88,7 @@ fn record_python(root: &Path, dir: &Path, header: &str) -> Result<usize> {
     let mut written = 0;
     let mut failures = Vec::new();
     for file in files {
-        let path = outputs::relative(root, &file).to_string();
+        let path = running::relative(root, &file).to_string();
         let old = fs::read_to_string(&file)?;
         let expected = expected_output::parse(&old)
             .map_err(|e| format!("{path}:{}: {}", e.line, e.message))?;
@@ -111,7 +111,7 @@ fn record_python(root: &Path, dir: &Path, header: &str) -> Result<usize> {
             .args(&expected.args)
             .current_dir(dir.join("python"));
         let mut run =
-            outputs::run_with_timeout(&mut python, Duration::from_secs(60))?;
+            running::run_with_timeout(&mut python, Duration::from_secs(60))?;
         // The interpreter's start-up (seconds on a loaded machine) is not
         // the program's schedule: count from its first line.
         expected_output::rebase_on_first_line(&mut run.lines);
@@ -129,7 +129,7 @@ fn record_python(root: &Path, dir: &Path, header: &str) -> Result<usize> {
                 print_diff(&path, &old, &new);
                 fs::write(&file, new)?;
             }
-            Err(mismatches) => failures.push(outputs::describe_mismatches(
+            Err(mismatches) => failures.push(running::describe_mismatches(
                 &format!("{path}: not recorded, the run fails its check"),
                 &path,
                 &mismatches,
@@ -149,10 +149,10 @@ fn machine_header() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     format!(
         "{}, {} {}, {cores} CPUs ({})",
-        bench::utc_now(),
+        machine::utc_now(),
         std::env::consts::OS,
         std::env::consts::ARCH,
-        bench::cpu_name()
+        machine::cpu_name()
     )
 }
 

@@ -7,13 +7,17 @@ pub mod bench_venv;
 pub mod code_blocks;
 pub mod copyout;
 pub mod diagrams;
+pub mod figures;
+pub mod inline_code;
 pub mod links;
 pub mod lint;
 pub mod outputs;
 pub mod parity;
+pub mod programs;
 pub mod prose;
 pub mod protocol;
 pub mod python;
+pub mod running;
 pub mod selftest;
 pub mod sources;
 pub mod timelines;
@@ -32,7 +36,7 @@ pub fn run(root: &Path) -> Result {
         .args(["test", "--locked", "--workspace"]);
     report.record("unit tests", cmd::run(&mut unit_tests));
     let listings = listings::discover_into(&mut report, root, &[]);
-    report.merge(python::check_all(root, &listings, &[]));
+    report.merge(programs::check_all(root, &listings, &[]));
     report.merge(protocol::check(root, &[]));
     report.record("bench-net --quick", crate::author::bench_net::quick(root));
     report.merge(crate::exercises::check::check(root, &[]));
@@ -40,11 +44,13 @@ pub fn run(root: &Path) -> Result {
     report.record("timelines", timelines::check(root));
     report.record("inline code blocks", code_blocks::check(root));
     report.record("prose words", prose::check(root));
+    report.record("measured figures", figures::check(root));
     report.record("diagram SVGs", diagrams::check(root));
     let built = book::build(root);
     let book_built = built.is_ok();
     report.record("book build", built);
     report.record("book links", links::check(&root.join("book")));
+    report.record("inline code as written", inline_code::check(root));
     report.merge(browser::check(root, book_built));
     // After the browser tests: printing adds nothing to the pages they see.
     report.record(

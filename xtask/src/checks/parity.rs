@@ -5,7 +5,7 @@
 //! its own expected file), so `5.002s` and `0:00:05.010265` compare equal;
 //! everything else must be the same text.
 
-use super::python::Outputs;
+use super::running::Outputs;
 use crate::Result;
 use crate::report::Report;
 use std::fs;

@@ -199,7 +199,7 @@ impl Running {
             self.stderr_seen.push_str(&line);
             self.stderr_seen.push('\n');
         }
-        super::outputs::stderr_tail(&self.stderr_seen)
+        super::running::stderr_tail(&self.stderr_seen)
     }
 }
 

@@ -14,18 +14,17 @@
 //! that imports gevent runs with the pinned gevent from a virtualenv in the
 //! tool cache, never with the system Python's packages.
 
-use crate::listings::Listing;
 use crate::report::Report;
 use crate::{Result, cmd, tools};
 use expected_output::Runner;
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, OnceLock};
-use std::thread;
+use std::sync::OnceLock;
 
-use super::outputs;
+use super::running::{
+    Outputs, run_with_timeout, side_by_side, stderr_tail, timeout,
+};
 
 /// The oldest Python the book's programs are checked with: the chapters
 /// quote what Python 3.11 prints.
@@ -37,9 +36,6 @@ const GEVENT_REQUIREMENTS: &str = include_str!("gevent-requirements.txt");
 
 /// How many programs run at once (they mostly sleep).
 const PARALLEL: usize = 6;
-
-/// What each program printed, by id, for the parity check.
-pub type Outputs = BTreeMap<String, String>;
 
 /// `listings/chNN/python/<name>.py` with its expected output.
 pub struct PyProgram {
@@ -288,22 +284,12 @@ pub fn run(root: &Path, only: &[String]) -> (Report, Outputs) {
         }
         return (report, Outputs::new());
     }
-    let queue = Mutex::new(programs.iter());
-    let results = Mutex::new(Vec::new());
-    thread::scope(|s| {
-        for _ in 0..PARALLEL {
-            s.spawn(|| {
-                loop {
-                    let next = queue.lock().unwrap().next();
-                    let Some(program) = next else { break };
-                    let result = check_program(root, program);
-                    results.lock().unwrap().push((program.id.clone(), result));
-                }
-            });
-        }
-    });
-    let mut results = results.into_inner().unwrap();
-    results.sort_by(|a, b| a.0.cmp(&b.0));
+    let results = side_by_side(
+        &programs,
+        PARALLEL,
+        |p| p.id.clone(),
+        |p| check_program(root, p),
+    );
     let mut outputs = Outputs::new();
     for (id, result) in results {
         let result = result.map(|stdout| {
@@ -344,13 +330,13 @@ fn check_program(root: &Path, program: &PyProgram) -> Result<String> {
         .env("PYTHONUTF8", "1")
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .current_dir(program.source.parent().unwrap());
-    let run = outputs::run_with_timeout(&mut command, outputs::timeout())?;
+    let run = run_with_timeout(&mut command, timeout())?;
     let source = rel(root, &program.source);
-    let stderr_tail = outputs::stderr_tail(&run.stderr);
+    let stderr_tail = stderr_tail(&run.stderr);
     if run.timed_out {
         return Err(format!(
             "{source}: still running after {:?}: killed (does it hang?){}",
-            outputs::timeout(),
+            timeout(),
             stderr_tail
         )
         .into());
@@ -388,22 +374,4 @@ fn check_program(root: &Path, program: &PyProgram) -> Result<String> {
         }
     }
     Err(message.into())
-}
-
-/// The Rust listings, the Python programs and the parity pairs between
-/// them, for the chapters in `only` (all when empty): what
-/// `cargo xtask listings` and `cargo xtask test` run.
-pub fn check_all(root: &Path, listings: &[Listing], only: &[String]) -> Report {
-    let mut report = Report::default();
-    let (rust, rust_outputs) = outputs::run_collecting(root, listings);
-    report.merge(rust);
-    let (python, python_outputs) = run(root, only);
-    report.merge(python);
-    report.merge(super::parity::check(
-        root,
-        &rust_outputs,
-        &python_outputs,
-        only,
-    ));
-    report
 }

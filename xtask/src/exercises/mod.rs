@@ -20,7 +20,7 @@
 pub mod check;
 
 use crate::Result;
-use crate::checks::outputs::{self, Run};
+use crate::checks::running::{self, Run};
 use crate::cmd;
 use expected_output::Mismatch;
 use std::fs;
@@ -399,7 +399,7 @@ pub fn executable(messages: &str, name: &str) -> Option<PathBuf> {
 /// overrides it, as for the listings.
 pub fn timeout() -> Duration {
     if std::env::var_os("XTASK_LISTING_TIMEOUT").is_some() {
-        outputs::timeout()
+        running::timeout()
     } else {
         Duration::from_secs(30)
     }
@@ -409,7 +409,7 @@ pub fn timeout() -> Duration {
 pub fn run_program(program: &Path, dir: &Path) -> Result<Run> {
     let mut command = Command::new(program);
     command.current_dir(dir);
-    outputs::run_with_timeout(&mut command, timeout())
+    running::run_with_timeout(&mut command, timeout())
 }
 
 const USAGE: &str = "\

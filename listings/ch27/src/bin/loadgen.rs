@@ -55,8 +55,12 @@ type Options = HashMap<String, String>;
 fn parse(args: &[String]) -> Result<(String, SocketAddr, Options), String> {
     if args.len() == 1 && args[0] == "--help" {
         println!("{USAGE}");
-        println!("  throughput --conns N --size BYTES --warmup-ms W --measure-ms M");
-        println!("  latency --rate PER_SEC --conns N --size BYTES --measure-ms M");
+        println!(
+            "  throughput --conns N --size BYTES --warmup-ms W --measure-ms M"
+        );
+        println!(
+            "  latency --rate PER_SEC --conns N --size BYTES --measure-ms M"
+        );
         println!("  idle --pid SERVER_PID --counts 1000,10000");
         std::process::exit(0);
     }

@@ -33,12 +33,12 @@ impl Plan {
             idle_counts: vec![1000, 10_000],
             conns: vec![10, 100, 1000],
             sizes: vec![64, 1024],
-            warmup_ms: 300,
-            measure_ms: 1000,
+            warmup_ms: 200,
+            measure_ms: 800,
             low_rate: 1000,
             high_fraction: 0.8,
             latency_conns: 50,
-            latency_ms: 2000,
+            latency_ms: 1500,
         }
     }
 
@@ -221,11 +221,13 @@ fn loadgen(
     for (key, value) in options {
         command.arg(format!("--{key}")).arg(value);
     }
+    let started = std::time::Instant::now();
     let out = cmd::capture(&mut command).map_err(|e| e.to_string())?;
+    let took = started.elapsed().as_secs_f64();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     for line in stdout.lines() {
-        println!("    {line}");
+        println!("    {line} ({took:.1} s)");
     }
     let lines: Vec<(String, Line)> = stdout
         .lines()

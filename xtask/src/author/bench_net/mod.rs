@@ -11,8 +11,8 @@
 mod measure;
 mod render;
 mod servers;
-mod stats;
 
+use crate::author::machine::load_average;
 use crate::checks::{bench_venv, python};
 use crate::{Result, cmd};
 use measure::{Plan, Round};
@@ -64,7 +64,7 @@ pub fn run(root: &Path, args: &[String]) -> Result {
         all.push(measure::round(root, &plan, number)?);
     }
     let ctx = render::Context {
-        cpu: crate::author::bench::cpu_name(),
+        cpu: crate::author::machine::cpu_name(),
         cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
         os: output(Command::new("uname").arg("-srm")),
         python: output(Command::new("python3").arg("--version"))
@@ -75,7 +75,7 @@ pub fn run(root: &Path, args: &[String]) -> Result {
         curio: bench_venv::CURIO_VERSION.to_string(),
         twisted: bench_venv::TWISTED_VERSION.to_string(),
         tokio: tokio_version(root),
-        date: crate::author::bench::utc_now(),
+        date: crate::author::machine::utc_now(),
         load_start,
         load_end: load_average(),
         rounds,
@@ -129,11 +129,6 @@ fn check_quick(round: &Round) -> Result {
     } else {
         Err(problems.join("\n").into())
     }
-}
-
-fn load_average() -> Option<f64> {
-    let text = fs::read_to_string("/proc/loadavg").ok()?;
-    text.split_whitespace().next()?.parse().ok()
 }
 
 fn output(command: &mut Command) -> String {

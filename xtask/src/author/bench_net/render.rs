@@ -5,7 +5,15 @@
 
 use super::measure::{Plan, Round, latency_key, memory_key, rps_key};
 use super::servers::SERVERS;
-use super::stats::Stat;
+use crate::author::charts::bar_charts;
+use crate::author::page::written_by;
+use crate::author::stats::{Stat, quantity};
+use expected_output::Kind;
+
+/// A figure over the rounds; `None` when no round measured it.
+fn stat(values: &[f64]) -> Option<Stat> {
+    (!values.is_empty()).then(|| Stat::of(values, Kind::Ratio))
+}
 
 /// Where and with what the figures were measured.
 pub struct Context {
@@ -33,16 +41,17 @@ enum Unit {
     Bytes,
 }
 
+/// Rates in lines per second; latencies (µs) and memory (bytes) as the
+/// other benches show them.
 fn show(v: f64, unit: Unit) -> String {
-    let (scaled, suffix) = match unit {
-        Unit::PerSecond if v >= 1000.0 => (v / 1000.0, "k/s"),
-        Unit::PerSecond => (v, "/s"),
-        Unit::Micros if v >= 1000.0 => (v / 1000.0, "ms"),
-        Unit::Micros => (v, "µs"),
-        Unit::Bytes if v >= 1024.0 => (v / 1024.0, "KiB"),
-        Unit::Bytes => (v, "B"),
-    };
-    format!("{}{suffix}", three_digits(scaled))
+    match unit {
+        Unit::PerSecond if v >= 1000.0 => {
+            format!("{}k/s", three_digits(v / 1000.0))
+        }
+        Unit::PerSecond => format!("{}/s", three_digits(v)),
+        Unit::Micros => quantity(v * 1e-6, Kind::Time),
+        Unit::Bytes => quantity(v, Kind::Memory),
+    }
 }
 
 fn three_digits(v: f64) -> String {
@@ -82,7 +91,7 @@ pub fn ratio(rounds: &[Round], a: &str, b: &str, key: &str) -> Option<Stat> {
             (*b > 0.0).then(|| a / b)
         })
         .collect();
-    Stat::of(&pairs)
+    stat(&pairs)
 }
 
 fn range(s: &Stat, unit: Unit) -> String {
@@ -121,7 +130,7 @@ fn cell(
     notes: &mut Vec<String>,
 ) -> String {
     let reference = SERVERS[0].label;
-    match Stat::of(&values(rounds, label, key)) {
+    match stat(&values(rounds, label, key)) {
         Some(s) => {
             let mut text = range(&s, unit);
             if label != reference
@@ -209,7 +218,7 @@ fn throughput_table(
 fn latency_table(rounds: &[Round], notes: &mut Vec<String>) -> String {
     let mut header = Vec::new();
     let mut columns = Vec::new();
-    let high = Stat::of(
+    let high = stat(
         &rounds
             .iter()
             .map(|r| r.high_rate as f64)
@@ -306,47 +315,31 @@ fn describe(key: &str) -> String {
     }
 }
 
-/// A horizontal bar chart of medians (mermaid xychart).
+/// Bar charts of one figure's medians and ranges, every server that has
+/// it (servers far apart go to separate charts, see `charts`).
 fn chart(
     rounds: &[Round],
     title: &str,
+    unit: &str,
     key: &str,
-    unit: Unit,
     scale: f64,
 ) -> String {
-    let mut labels = Vec::new();
-    let mut bars = Vec::new();
-    for spec in &SERVERS {
-        let Some(s) = Stat::of(&values(rounds, spec.label, key)) else {
-            continue;
-        };
-        labels.push(format!("\"{} {}\"", spec.label, show(s.median, unit)));
-        bars.push(format!("{:.1}", s.median * scale));
-    }
-    let top = bars
+    let bars: Vec<(&str, Stat)> = SERVERS
         .iter()
-        .filter_map(|b| b.parse::<f64>().ok())
-        .fold(1.0, f64::max);
-    let magnitude = 10f64.powf(top.log10().floor());
-    let end = (top * 1.1 / magnitude).ceil() * magnitude;
-    format!(
-        "```mermaid\n---\nconfig:\n  xyChart:\n    height: 420\n---\n\
-         xychart-beta horizontal\n    \
-         title \"{title}\"\n    x-axis [{}]\n    y-axis 0 --> {end}\n    \
-         bar [{}]\n```\n",
-        labels.join(", "),
-        bars.join(", "),
-    )
+        .filter_map(|s| Some((s.label, stat(&values(rounds, s.label, key))?)))
+        .collect();
+    if bars.is_empty() {
+        return String::new();
+    }
+    bar_charts(title, unit, &bars, scale)
 }
 
 pub fn page(rounds: &[Round], plan: &Plan, ctx: &Context) -> String {
     let mut notes = Vec::new();
     let load =
         |l: Option<f64>| l.map_or("未知".to_string(), |l| format!("{l:.2}"));
-    let mut page = String::from(
-        "<!-- 此文件由 `cargo xtask bench-net` 写出（xtask/src/author/bench_net/），\
-         请勿手改：重新测量即重新写出。 -->\n\n",
-    );
+    let mut page =
+        written_by("cargo xtask bench-net", "xtask/src/author/bench_net/");
     page.push_str(&format!(
         "<!-- ANCHOR: env -->\n> 测量环境：{}，{} 个 CPU，{}；Python {}，\
          uvloop {}，gevent {}，curio {}，Twisted {}，tokio {}。\
@@ -412,9 +405,9 @@ pub fn page(rounds: &[Round], plan: &Plan, ctx: &Context) -> String {
     let mid = plan.rate_basis();
     page.push_str(&chart(
         rounds,
-        &format!("吞吐量，{}（千行/秒）", describe(&mid)),
+        &format!("吞吐量，{}", describe(&mid)),
+        "千行/秒",
         &mid,
-        Unit::PerSecond,
         1e-3,
     ));
     page.push('\n');
@@ -422,19 +415,19 @@ pub fn page(rounds: &[Round], plan: &Plan, ctx: &Context) -> String {
     page.push_str(&chart(
         rounds,
         &format!(
-            "每个空闲连接的内存，{} 个连接（KiB）",
+            "每个空闲连接的内存，{} 个连接",
             plan.idle_counts.last().unwrap()
         ),
+        "KiB",
         &mem,
-        Unit::Bytes,
         1.0 / 1024.0,
     ));
     page.push('\n');
     page.push_str(&chart(
         rounds,
-        "p99 延迟，高速率（毫秒）",
+        "p99 延迟，高速率",
+        "毫秒",
         &latency_key("high", "p99_us"),
-        Unit::Micros,
         1e-3,
     ));
     page.push_str("<!-- ANCHOR_END: charts -->\n");

@@ -2,7 +2,7 @@
 //! the prose checks (kept apart from the listing faults above them).
 
 use super::{Fault, append, edit, messages, replace_once};
-use crate::checks::{code_blocks, prose, python};
+use crate::checks::{code_blocks, programs, prose, python};
 use crate::listings;
 use crate::report::Report;
 use std::path::Path;
@@ -58,7 +58,7 @@ pub(super) fn faults() -> Vec<Fault> {
                 let only = ["ch16".to_string()];
                 let mut report = Report::default();
                 let ch16 = listings::discover_into(&mut report, root, &only);
-                report.merge(python::check_all(root, &ch16, &only));
+                report.merge(programs::check_all(root, &ch16, &only));
                 report.failure_messages()
             },
             names: &[CH16_PY, CH16_RS, "output line 4: Y"],
