@@ -8,6 +8,7 @@ use crate::{Result, cmd};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 /// What one run measures and for how long.
 pub struct Plan {
@@ -113,7 +114,7 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
         // Memory first, on a server nobody has used yet.
         let counts: Vec<String> =
             plan.idle_counts.iter().map(usize::to_string).collect();
-        let idle = loadgen(
+        let mut idle = loadgen(
             root,
             plan,
             &server,
@@ -123,6 +124,14 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
                 ("counts", counts.join(",")),
             ],
         );
+        // Why the server refused a connection is on its stderr (a thread
+        // it could not start, a file it could not open).
+        if let Ok(lines) = &mut idle
+            && let Some((_, why)) = lines.iter_mut().find(|(n, _)| n == "error")
+        {
+            let server_said = server.stderr_tail();
+            why.entry("why".into()).or_default().push_str(&server_said);
+        }
         for &count in &plan.idle_counts {
             let cell = find(&idle, "idle", "conns", count)
                 .and_then(|l| field(&l, "bytes_per_conn"));
@@ -210,6 +219,7 @@ fn loadgen(
     what: &str,
     options: &[(&str, String)],
 ) -> std::result::Result<Vec<(String, Line)>, String> {
+    settle(server.pid);
     let profile = if plan.release { "release" } else { "debug" };
     let bin = cmd::target_dir(root).join(profile).join("loadgen");
     let mut command = Command::new("taskset");
@@ -294,4 +304,31 @@ fn no_errors(line: &Line) -> std::result::Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Waits (at most 20 s) until the server uses almost no CPU: closing ten
+/// thousand connections keeps a Python server busy for seconds, and a
+/// measurement started meanwhile would count that work against it.
+fn settle(pid: u32) {
+    let cpu_ticks = || -> Option<u64> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // After the `(comm)` field: state is field 3, utime 14, stime 15.
+        let fields: Vec<&str> = stat.rsplit(')').next()?.split(' ').collect();
+        let utime: u64 = fields.get(12)?.parse().ok()?;
+        let stime: u64 = fields.get(13)?.parse().ok()?;
+        Some(utime + stime)
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let Some(mut before) = cpu_ticks() else {
+        return;
+    };
+    while std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(250));
+        let Some(now) = cpu_ticks() else { return };
+        // One tick is 10 ms (USER_HZ 100): under 4% of a CPU.
+        if now - before <= 1 {
+            return;
+        }
+        before = now;
+    }
 }

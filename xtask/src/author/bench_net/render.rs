@@ -147,7 +147,7 @@ fn cell(
         None => {
             let why = reason(rounds, label, key)
                 .unwrap_or_else(|| "没有测量".to_string());
-            notes.push(format!("{label}（{key}）：{why}"));
+            notes.push(format!("{label}（{key}）：{}", why.replace('\n', " ")));
             format!("失败 [{}]", notes.len())
         }
     }

@@ -227,7 +227,8 @@ impl Running {
         }
     }
 
-    fn stderr_tail(&mut self) -> String {
+    /// The server's last lines on stderr (`; its stderr ends: ...`).
+    pub fn stderr_tail(&mut self) -> String {
         let lines: Vec<String> = self.stderr.try_iter().collect();
         let tail = &lines[lines.len().saturating_sub(5)..];
         if tail.is_empty() {
