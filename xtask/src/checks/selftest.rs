@@ -13,6 +13,7 @@ use crate::site::book;
 use std::fs;
 use std::path::Path;
 
+mod bench_net_faults;
 mod figures_faults;
 mod protocol_faults;
 mod python_faults;
@@ -493,6 +494,7 @@ pub fn run_matching(root: &Path, words: &[String]) -> Result {
         .into_iter()
         .chain(python_faults::faults())
         .chain(protocol_faults::faults())
+        .chain(bench_net_faults::faults())
         .chain(figures_faults::faults())
         .filter(|f| {
             words.is_empty()

@@ -12,6 +12,8 @@ use std::time::Duration;
 
 /// What one run measures and for how long.
 pub struct Plan {
+    /// The servers to run (`SERVERS[i].program`); all when empty.
+    pub only: Vec<&'static str>,
     pub release: bool,
     pub idle_counts: Vec<usize>,
     pub conns: Vec<usize>,
@@ -30,6 +32,7 @@ pub struct Plan {
 impl Plan {
     pub fn full() -> Plan {
         Plan {
+            only: Vec::new(),
             release: true,
             idle_counts: vec![1000, 10_000],
             conns: vec![10, 100, 1000],
@@ -46,6 +49,7 @@ impl Plan {
     /// A few seconds per server: does everything run, without errors?
     pub fn quick() -> Plan {
         Plan {
+            only: Vec::new(),
             release: false,
             idle_counts: vec![100],
             conns: vec![10],
@@ -101,6 +105,9 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
     };
     let order: Vec<usize> = (0..SERVERS.len())
         .map(|i| (i + number) % SERVERS.len())
+        .filter(|&i| {
+            plan.only.is_empty() || plan.only.contains(&SERVERS[i].program)
+        })
         .collect();
     // Each server stays up for the latency part too (idle meanwhile, so
     // it takes no CPU from the one being measured): a Python server takes

@@ -229,7 +229,8 @@ impl Running {
 
     /// The server's last lines on stderr (`; its stderr ends: ...`).
     pub fn stderr_tail(&mut self) -> String {
-        let lines: Vec<String> = self.stderr.try_iter().collect();
+        let mut lines: Vec<String> = self.stderr.try_iter().collect();
+        lines.dedup();
         let tail = &lines[lines.len().saturating_sub(5)..];
         if tail.is_empty() {
             String::new()
