@@ -8,7 +8,7 @@ const UVLOOP: &str = "listings/ch27/python/echo_uvloop.py";
 
 pub(super) fn faults() -> Vec<Fault> {
     vec![Fault {
-        what: "an echo server that drops one line in a thousand under load",
+        what: "an echo server that drops one line in a hundred",
         apply: |root| {
             edit(root, UVLOOP, |t| {
                 replace_once(
@@ -16,7 +16,7 @@ pub(super) fn faults() -> Vec<Fault> {
                     "            writer.write(line)\n",
                     "            served = globals().setdefault(\"served\", [0])\n\
                      \x20           served[0] += 1\n\
-                     \x20           if served[0] % 1000:\n\
+                     \x20           if served[0] % 100:\n\
                      \x20               writer.write(line)\n",
                 )
             })
@@ -28,6 +28,6 @@ pub(super) fn faults() -> Vec<Fault> {
                 Err(e) => vec![e.to_string()],
             }
         },
-        names: &[UVLOOP, "errors="],
+        names: &[UVLOOP, "no echo"],
     }]
 }
