@@ -69,6 +69,9 @@ commands:
   bench [--rounds N] run the ch12 benchmarks (release) N times (default 5)
                      and rewrite src/generated/ch12-figures.md with the
                      median and range of every figure
+  bench-net [--quick] [--rounds N]
+                     every echo server under the ch27 load generator
+                     (default 3 rounds); rewrites ch27-figures.md
   record [chNN..]    re-run the timed listings and re-record their
                      expected outputs (values, arrival times, date and
                      machine; text and bands unchanged), then the timelines
@@ -106,6 +109,7 @@ fn main() -> ExitCode {
         Some("prose") if rest.is_empty() => checks::prose::check(&root),
         Some("figures") if rest.is_empty() => checks::figures::check(&root),
         Some("bench") => bench::run(&root, rest),
+        Some("bench-net") => author::bench_net::run(&root, rest),
         Some("record") => record::run(&root, rest),
         Some("timelines") if rest.is_empty() => timelines::write(&root),
         Some("quizzes") if rest.is_empty() => checks::quizzes::check(&root),

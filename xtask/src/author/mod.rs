@@ -2,6 +2,7 @@
 //! not part of `cargo xtask test`.
 
 pub mod bench;
+pub mod bench_net;
 mod ch12_page;
 mod charts;
 mod machine;

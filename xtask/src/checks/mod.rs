@@ -3,6 +3,7 @@
 //! shows all problems; the last line is `N passed, N failed`.
 
 use crate::report::Report;
+pub mod bench_venv;
 pub mod code_blocks;
 pub mod copyout;
 pub mod diagrams;
@@ -42,6 +43,7 @@ pub fn run(root: &Path) -> Result {
     report.merge(graceful::check(root));
     report.merge(listing_tests::check(root, &[]));
     report.merge(protocol::check(root, &[]));
+    report.record("bench-net --quick", crate::author::bench_net::quick(root));
     report.merge(crate::exercises::check::check(root, &[]));
     report.record("book sources", sources::check(root));
     report.record("timelines", timelines::check(root));

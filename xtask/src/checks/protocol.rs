@@ -29,7 +29,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use std::{fs, thread};
 
-const CHAPTERS: [&str; 2] = ["ch23", "ch24"];
+const CHAPTERS: [&str; 3] = ["ch23", "ch24", "ch27"];
 /// How long a server may take to print its first line (a Python server on
 /// a loaded machine takes seconds to import its modules).
 const STARTUP: Duration = Duration::from_secs(30);
@@ -155,6 +155,7 @@ fn prepare(root: &Path, servers: &[Server]) -> Result {
     if servers.iter().any(|s| !s.rust) {
         python::check_python()?;
         python::install_gevent()?;
+        super::bench_venv::install()?;
     }
     Ok(())
 }

@@ -45,6 +45,8 @@ pub struct PyProgram {
     pub source: PathBuf,
     pub expected: PathBuf,
     pub gevent: bool,
+    /// Imports uvloop, curio or Twisted (chapter 27's virtualenv).
+    pub bench: bool,
 }
 
 /// Every Python program under `root/listings/*/python` (of the chapters in
@@ -99,6 +101,7 @@ pub fn discover(root: &Path, only: &[String]) -> (Vec<PyProgram>, Vec<String>) {
                 source,
                 expected,
                 gevent: needs_gevent(&text),
+                bench: super::bench_venv::needs(&text),
             });
         }
     }
@@ -165,7 +168,9 @@ pub fn check_python() -> Result {
 /// program that imports gevent, `python3` for the others.
 pub fn interpreter_for(source: &Path) -> PathBuf {
     let text = fs::read_to_string(source).unwrap_or_default();
-    if needs_gevent(&text) {
+    if super::bench_venv::needs(&text) {
+        super::bench_venv::python()
+    } else if needs_gevent(&text) {
         venv_python(&gevent_venv())
     } else {
         PathBuf::from("python3")
@@ -260,6 +265,9 @@ pub fn run(root: &Path, only: &[String]) -> (Report, Outputs) {
         return (report, Outputs::new());
     }
     let setup = check_python().and_then(|()| {
+        if programs.iter().any(|p| p.bench) {
+            super::bench_venv::install()?;
+        }
         if programs.iter().any(|p| p.gevent) {
             install_gevent()
         } else {
@@ -314,12 +322,7 @@ fn check_program(root: &Path, program: &PyProgram) -> Result<String> {
         )
         .into());
     }
-    let python = if program.gevent {
-        venv_python(&gevent_venv())
-    } else {
-        PathBuf::from("python3")
-    };
-    let mut command = Command::new(python);
+    let mut command = Command::new(interpreter_for(&program.source));
     command
         .arg("-u")
         .arg(format!("{}.py", program.name))

@@ -13,6 +13,7 @@ use crate::site::book;
 use std::fs;
 use std::path::Path;
 
+mod bench_net_faults;
 mod figures_faults;
 mod protocol_faults;
 mod python_faults;
@@ -498,6 +499,7 @@ pub fn run_matching(root: &Path, words: &[String]) -> Result {
         .chain(protocol_faults::faults())
         .chain(figures_faults::faults())
         .chain(quiz_faults::faults())
+        .chain(bench_net_faults::faults())
         .filter(|f| {
             words.is_empty()
                 || words.iter().any(|w| f.what.contains(w.as_str()))

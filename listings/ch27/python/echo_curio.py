@@ -1,0 +1,79 @@
+"""The line echo server on curio: one curio task per connection."""
+
+import argparse
+import resource
+import sys
+
+import curio
+
+MAX_LINE = 8192
+TOO_LONG = b"ERR line too long\n"
+
+
+# ANCHOR: echo
+async def echo(client, address):
+    # curio's own stream readline() has no length limit (curio 1.6,
+    # io.py): it would buffer a line without end. So the lines are cut
+    # here, from plain recv() calls, with the limit checked each time.
+    buffer = bytearray()
+    try:
+        while True:
+            data = await client.recv(65536)
+            if not data:
+                return  # the client left, maybe mid-line
+            buffer += data
+            done = 0  # the complete lines end here
+            while (newline := buffer.find(b"\n", done)) >= 0:
+                if newline - done > MAX_LINE:
+                    break
+                done = newline + 1
+            too_long = buffer.find(b"\n", done) >= 0 or (
+                len(buffer) - done > MAX_LINE)
+            # Whole lines go back in one write, as the bytes came.
+            if done:
+                await client.sendall(buffer[:done])
+                del buffer[:done]
+            if too_long:
+                await client.sendall(TOO_LONG)
+                return
+    except OSError:
+        pass  # a reset or a broken pipe ends this connection only
+# ANCHOR_END: echo
+
+
+def parse_listen():
+    parser = argparse.ArgumentParser(
+        prog="echo_curio",
+        description="echoes every line back; 127.0.0.1:0 picks a free port")
+    parser.add_argument("--listen", default="127.0.0.1:7878", metavar="ADDR")
+    host, _, port = parser.parse_args().listen.rpartition(":")
+    if not host or not port.isdigit():
+        sys.exit("error: --listen wants HOST:PORT")
+    return host, int(port)
+
+
+def raise_fd_limit():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ValueError, OSError):
+        pass
+
+
+async def main(sock):
+    host, port = sock.getsockname()[:2]
+    print(f"listening on {host}:{port}", flush=True)
+    await curio.network.run_server(sock, echo)
+
+
+if __name__ == "__main__":
+    host, port = parse_listen()
+    raise_fd_limit()
+    try:
+        sock = curio.network.tcp_server_socket(host, port, backlog=1024)
+    except OSError as e:
+        sys.exit(f"error: cannot listen on {host}:{port}: {e.strerror}")
+    try:
+        curio.run(main, sock)
+    except KeyboardInterrupt:
+        pass

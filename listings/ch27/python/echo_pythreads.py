@@ -1,0 +1,68 @@
+"""The line echo server on Python threads: socketserver's
+ThreadingTCPServer starts one OS thread per connection."""
+
+import argparse
+import resource
+import socketserver
+import sys
+
+MAX_LINE = 8192
+TOO_LONG = b"ERR line too long\n"
+
+
+# ANCHOR: echo
+class Echo(socketserver.StreamRequestHandler):
+    def handle(self):
+        try:
+            while True:
+                # Blocks this thread only; the GIL is released while it
+                # waits in recv, so the other threads run meanwhile.
+                line = self.rfile.readline(MAX_LINE + 1)
+                if not line.endswith(b"\n"):
+                    if len(line) > MAX_LINE:
+                        self.wfile.write(TOO_LONG)
+                    return  # the client left, maybe mid-line
+                self.wfile.write(line)
+        except OSError:
+            pass  # a reset or a broken pipe ends this connection only
+# ANCHOR_END: echo
+
+
+class Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = False
+    request_queue_size = 1024
+
+
+def parse_listen():
+    parser = argparse.ArgumentParser(
+        prog="echo_pythreads",
+        description="echoes every line back; 127.0.0.1:0 picks a free port")
+    parser.add_argument("--listen", default="127.0.0.1:7878", metavar="ADDR")
+    host, _, port = parser.parse_args().listen.rpartition(":")
+    if not host or not port.isdigit():
+        sys.exit("error: --listen wants HOST:PORT")
+    return host, int(port)
+
+
+def raise_fd_limit():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ValueError, OSError):
+        pass
+
+
+if __name__ == "__main__":
+    host, port = parse_listen()
+    raise_fd_limit()
+    try:
+        server = Server((host, port), Echo)
+    except OSError as e:
+        sys.exit(f"error: cannot listen on {host}:{port}: {e.strerror}")
+    host, port = server.server_address[:2]
+    print(f"listening on {host}:{port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,65 @@
+"""The line echo server on Twisted: a protocol object per connection,
+its callbacks run by the reactor."""
+
+import argparse
+import resource
+import sys
+
+from twisted.internet import error, protocol, reactor
+from twisted.protocols.basic import LineReceiver
+
+MAX_LINE = 8192
+TOO_LONG = b"ERR line too long\n"
+
+
+# ANCHOR: echo
+class Echo(LineReceiver):
+    delimiter = b"\n"
+    MAX_LENGTH = MAX_LINE
+
+    def connectionMade(self):
+        # The transport pauses its own reading while its write buffer is
+        # full: a client that does not read its replies stops being read,
+        # instead of growing the server's buffer without end.
+        self.transport.registerProducer(self.transport, True)
+
+    def lineReceived(self, line):
+        self.sendLine(line)
+
+    def lineLengthExceeded(self, line):
+        self.transport.write(TOO_LONG)
+        self.transport.loseConnection()
+# ANCHOR_END: echo
+
+
+def parse_listen():
+    parser = argparse.ArgumentParser(
+        prog="echo_twisted",
+        description="echoes every line back; 127.0.0.1:0 picks a free port")
+    parser.add_argument("--listen", default="127.0.0.1:7878", metavar="ADDR")
+    host, _, port = parser.parse_args().listen.rpartition(":")
+    if not host or not port.isdigit():
+        sys.exit("error: --listen wants HOST:PORT")
+    return host, int(port)
+
+
+def raise_fd_limit():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ValueError, OSError):
+        pass
+
+
+if __name__ == "__main__":
+    host, port = parse_listen()
+    raise_fd_limit()
+    factory = protocol.Factory.forProtocol(Echo)
+    try:
+        listening = reactor.listenTCP(
+            port, factory, backlog=1024, interface=host)
+    except error.CannotListenError as e:
+        sys.exit(f"error: cannot listen on {host}:{port}: {e.socketError}")
+    address = listening.getHost()
+    print(f"listening on {address.host}:{address.port}", flush=True)
+    reactor.run()

@@ -1,0 +1,54 @@
+//! Chapter 24's echo_tokio on tokio's `current_thread` runtime: every task
+//! on the thread that calls `block_on`, no worker threads, no stealing.
+//! `#[tokio::main]` alone would build the multi-thread runtime.
+
+use ch27::{MAX_LINE, TOO_LONG, fail, listen_addr, raise_fd_limit};
+use std::io::Write;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let addr = listen_addr("echo_tokio_current").unwrap_or_else(|e| fail(e));
+    raise_fd_limit();
+    let listener = TcpListener::bind(addr)
+        .await
+        .unwrap_or_else(|e| fail(format!("cannot listen on {addr}: {e}")));
+    let local = listener.local_addr().unwrap_or_else(|e| fail(e));
+    println!("listening on {local}");
+    std::io::stdout().flush().unwrap_or_else(|e| fail(e));
+    loop {
+        match listener.accept().await {
+            Ok((socket, _)) => {
+                tokio::spawn(echo(socket));
+            }
+            Err(e) => {
+                eprintln!("accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+/// The same loop as chapter 24's `echo`.
+async fn echo(socket: TcpStream) -> std::io::Result<()> {
+    let (reader, mut writer) = socket.into_split();
+    let mut reader = BufReader::new(reader);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let limit = MAX_LINE as u64 + 1;
+        (&mut reader)
+            .take(limit)
+            .read_until(b'\n', &mut line)
+            .await?;
+        if line.last() != Some(&b'\n') {
+            if line.len() > MAX_LINE {
+                writer.write_all(TOO_LONG).await?;
+            }
+            return Ok(());
+        }
+        writer.write_all(&line).await?;
+    }
+}

@@ -1,0 +1,365 @@
+//! Measuring: the load generator (`listings/ch27/src/bin/loadgen.rs`) run
+//! against each server, pinned to its own CPU, round after round. Every
+//! figure is kept per round with its key; a measurement that failed keeps
+//! its reason instead of a number.
+
+use super::servers::{LOADGEN_CPU, Running, SERVERS};
+use crate::{Result, cmd};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// What one run measures and for how long.
+pub struct Plan {
+    /// The servers to run (`SERVERS[i].program`); all when empty.
+    pub only: Vec<&'static str>,
+    pub release: bool,
+    pub idle_counts: Vec<usize>,
+    pub conns: Vec<usize>,
+    pub sizes: Vec<usize>,
+    pub warmup_ms: u64,
+    pub measure_ms: u64,
+    /// The rate every server sustains, lines per second.
+    pub low_rate: u64,
+    /// The high rate is this fraction of the slowest server's closed-loop
+    /// throughput (100 connections, 64-byte lines) in the same round.
+    pub high_fraction: f64,
+    pub latency_conns: usize,
+    pub latency_ms: u64,
+}
+
+impl Plan {
+    pub fn full() -> Plan {
+        Plan {
+            only: Vec::new(),
+            release: true,
+            idle_counts: vec![1000, 10_000],
+            conns: vec![10, 100, 1000],
+            sizes: vec![64, 1024],
+            warmup_ms: 200,
+            measure_ms: 800,
+            low_rate: 1000,
+            high_fraction: 0.8,
+            latency_conns: 50,
+            latency_ms: 1500,
+        }
+    }
+
+    /// A few seconds per server: does everything run, without errors?
+    pub fn quick() -> Plan {
+        Plan {
+            only: Vec::new(),
+            release: false,
+            idle_counts: vec![100],
+            conns: vec![10],
+            sizes: vec![64],
+            warmup_ms: 200,
+            measure_ms: 500,
+            low_rate: 200,
+            high_fraction: 0.0,
+            latency_conns: 10,
+            latency_ms: 1000,
+        }
+    }
+
+    /// The closed-loop figure the high rate is derived from.
+    pub fn rate_basis(&self) -> String {
+        let conns = if self.conns.contains(&100) {
+            100
+        } else {
+            self.conns[0]
+        };
+        rps_key(conns, self.sizes[0])
+    }
+}
+
+pub fn rps_key(conns: usize, size: usize) -> String {
+    format!("rps {conns} {size}")
+}
+pub fn latency_key(which: &str, quantile: &str) -> String {
+    format!("{quantile} {which}")
+}
+pub fn memory_key(count: usize) -> String {
+    format!("memory {count}")
+}
+
+/// A figure, or why there is none.
+pub type Cell = std::result::Result<f64, String>;
+
+/// One round: each server's figures by key, and the rates it used.
+#[derive(Default)]
+pub struct Round {
+    pub figures: BTreeMap<&'static str, BTreeMap<String, Cell>>,
+    pub low_rate: u64,
+    pub high_rate: u64,
+}
+
+/// Runs one round: every server for throughput and memory, then every
+/// server again for latency at the two rates. `order` rotates from round
+/// to round, so no server is always first or last.
+pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
+    let mut round = Round {
+        low_rate: plan.low_rate,
+        ..Round::default()
+    };
+    let order: Vec<usize> = (0..SERVERS.len())
+        .map(|i| (i + number) % SERVERS.len())
+        .filter(|&i| {
+            plan.only.is_empty() || plan.only.contains(&SERVERS[i].program)
+        })
+        .collect();
+    // Each server stays up for the latency part too (idle meanwhile, so
+    // it takes no CPU from the one being measured): a Python server takes
+    // seconds to start on a busy machine.
+    let mut running = Vec::new();
+    for &i in &order {
+        let spec = &SERVERS[i];
+        let figures = round.figures.entry(spec.label).or_default();
+        let mut server = Running::start(root, spec, plan.release)?;
+        println!("  {} on {} (pid {})", spec.label, server.addr, server.pid);
+        // Memory first, on a server nobody has used yet.
+        let counts: Vec<String> =
+            plan.idle_counts.iter().map(usize::to_string).collect();
+        let mut idle = loadgen(
+            root,
+            plan,
+            &server,
+            "idle",
+            &[
+                ("pid", server.pid.to_string()),
+                ("counts", counts.join(",")),
+            ],
+        );
+        // Why the server refused a connection is on its stderr (a thread
+        // it could not start, a file it could not open).
+        if let Ok(lines) = &mut idle
+            && let Some((_, why)) = lines.iter_mut().find(|(n, _)| n == "error")
+        {
+            let server_said = server.stderr_tail();
+            why.entry("why".into()).or_default().push_str(&server_said);
+        }
+        for &count in &plan.idle_counts {
+            let cell = find(&idle, "idle", "conns", count)
+                .and_then(|l| field(&l, "bytes_per_conn"));
+            figures.insert(memory_key(count), cell);
+        }
+        // A discarded run first: right after ten thousand connections
+        // close, a server may still be tearing them down (the CPU check in
+        // `settle` misses it when the machine keeps the server waiting),
+        // and the first figure would measure that instead.
+        let _ = loadgen(
+            root,
+            plan,
+            &server,
+            "throughput",
+            &[
+                ("conns", "10".to_string()),
+                ("size", "64".to_string()),
+                ("warmup-ms", "0".to_string()),
+                ("measure-ms", "1000".to_string()),
+            ],
+        );
+        for &size in &plan.sizes {
+            for &conns in &plan.conns {
+                let out = loadgen(
+                    root,
+                    plan,
+                    &server,
+                    "throughput",
+                    &[
+                        ("conns", conns.to_string()),
+                        ("size", size.to_string()),
+                        ("warmup-ms", plan.warmup_ms.to_string()),
+                        ("measure-ms", plan.measure_ms.to_string()),
+                    ],
+                );
+                let cell = find(&out, "throughput", "conns", conns)
+                    .and_then(|l| no_errors(&l).and(field(&l, "rps")));
+                figures.insert(rps_key(conns, size), cell);
+            }
+        }
+        if let Err(e) = server.alive() {
+            for cell in figures.values_mut() {
+                *cell = Err(e.clone());
+            }
+        }
+        running.push((i, server));
+    }
+    // The slowest server sets the high rate: near its limit, and within
+    // every other's.
+    let basis = plan.rate_basis();
+    let slowest = round
+        .figures
+        .values()
+        .filter_map(|f| f.get(&basis)?.as_ref().ok().copied())
+        .fold(f64::INFINITY, f64::min);
+    round.high_rate = if slowest.is_finite() && plan.high_fraction > 0.0 {
+        ((slowest * plan.high_fraction / 100.0).round() * 100.0) as u64
+    } else {
+        0
+    };
+    for (i, mut server) in running {
+        let spec = &SERVERS[i];
+        if server.alive().is_err() {
+            server = Running::start(root, spec, plan.release)?;
+        }
+        let rates = [("low", round.low_rate), ("high", round.high_rate)];
+        for (which, rate) in rates.into_iter().filter(|r| r.1 > 0) {
+            let out = loadgen(
+                root,
+                plan,
+                &server,
+                "latency",
+                &[
+                    ("rate", rate.to_string()),
+                    ("conns", plan.latency_conns.to_string()),
+                    ("size", "64".to_string()),
+                    ("measure-ms", plan.latency_ms.to_string()),
+                ],
+            );
+            let line = find(&out, "latency", "rate", rate as usize)
+                .and_then(|l| no_errors(&l).map(|()| l));
+            let figures = round.figures.entry(spec.label).or_default();
+            for q in ["p50_us", "p99_us", "p999_us", "pacer_p99_us"] {
+                let cell = line.clone().and_then(|l| field(&l, q));
+                figures.insert(latency_key(which, q), cell);
+            }
+        }
+        server.alive().map_err(|e| format!("{}: {e}", spec.label))?;
+    }
+    Ok(round)
+}
+
+type Line = HashMap<String, String>;
+
+/// Runs the load generator on its CPU; its `key=value` lines, or the
+/// error it printed.
+fn loadgen(
+    root: &Path,
+    plan: &Plan,
+    server: &Running,
+    what: &str,
+    options: &[(&str, String)],
+) -> std::result::Result<Vec<(String, Line)>, String> {
+    settle(server.pid);
+    let profile = if plan.release { "release" } else { "debug" };
+    let bin = cmd::target_dir(root).join(profile).join("loadgen");
+    let mut command = Command::new("taskset");
+    command
+        .args(["-c", LOADGEN_CPU])
+        .arg(bin)
+        .arg(what)
+        .arg(&server.addr);
+    for (key, value) in options {
+        command.arg(format!("--{key}")).arg(value);
+    }
+    let started = std::time::Instant::now();
+    let out = cmd::capture(&mut command).map_err(|e| e.to_string())?;
+    let took = started.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for line in stdout.lines() {
+        println!("    {line} ({took:.1} s)");
+    }
+    let lines: Vec<(String, Line)> = stdout
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            let name = words.next()?.to_string();
+            let pairs = words
+                .filter_map(|w| w.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            Some((name, pairs))
+        })
+        .collect();
+    if !out.status.success() {
+        let last = stderr.lines().last().unwrap_or("no message").to_string();
+        println!("    loadgen {what} failed: {last}");
+        // The lines printed before the failure still count (the 1,000
+        // idle connections before 10,000 failed).
+        if lines.is_empty() {
+            return Err(last);
+        }
+        let mut lines = lines;
+        lines.push(("error".into(), Line::from([("why".into(), last)])));
+        return Ok(lines);
+    }
+    Ok(lines)
+}
+
+/// The line of measurement `name` whose `key` is `value`, or why none.
+fn find(
+    out: &std::result::Result<Vec<(String, Line)>, String>,
+    name: &str,
+    key: &str,
+    value: usize,
+) -> std::result::Result<Line, String> {
+    let lines = out.as_ref().map_err(Clone::clone)?;
+    let wanted = value.to_string();
+    if let Some((_, line)) = lines
+        .iter()
+        .find(|(n, l)| n == name && l.get(key) == Some(&wanted))
+    {
+        return Ok(line.clone());
+    }
+    let why = lines
+        .iter()
+        .find(|(n, _)| n == "error")
+        .and_then(|(_, l)| l.get("why").cloned())
+        .unwrap_or_else(|| format!("loadgen printed no `{name}` line"));
+    Err(why)
+}
+
+fn field(line: &Line, key: &str) -> Cell {
+    line.get(key)
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| format!("loadgen line without a number `{key}=`"))
+}
+
+/// A line whose `errors` and `missing` are zero: every line echoed.
+fn no_errors(line: &Line) -> std::result::Result<(), String> {
+    for key in ["errors", "missing"] {
+        match line.get(key).map(String::as_str) {
+            None | Some("0") => {}
+            Some(n) => return Err(format!("{key}={n}")),
+        }
+    }
+    Ok(())
+}
+
+/// Waits (at most 20 s) until the server uses almost no CPU: closing ten
+/// thousand connections keeps a Python server busy for seconds, and a
+/// measurement started meanwhile would count that work against it.
+fn settle(pid: u32) {
+    let cpu_ticks = || -> Option<u64> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // After the `(comm)` field: state is field 3, utime 14, stime 15.
+        let fields: Vec<&str> = stat.rsplit(')').next()?.split(' ').collect();
+        let utime: u64 = fields.get(12)?.parse().ok()?;
+        let stime: u64 = fields.get(13)?.parse().ok()?;
+        Some(utime + stime)
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let Some(mut before) = cpu_ticks() else {
+        return;
+    };
+    let mut quiet = 0;
+    while std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(250));
+        let Some(now) = cpu_ticks() else { return };
+        // One tick is 10 ms (USER_HZ 100): under 4% of a CPU, three
+        // times in a row (a server kept waiting by other processes looks
+        // idle for a moment too).
+        if now - before <= 1 {
+            quiet += 1;
+            if quiet == 3 {
+                return;
+            }
+        } else {
+            quiet = 0;
+        }
+        before = now;
+    }
+}

@@ -1,0 +1,163 @@
+//! `cargo xtask bench-net [--quick] [--rounds N]`: every echo server of
+//! Part 5 under the same load, for chapter 27. Three parts: [`servers`]
+//! starts each server pinned to one CPU, [`measure`] runs the load
+//! generator against it round after round, [`render`] writes the medians,
+//! ranges and ratios to `src/generated/ch27-figures.md`.
+//!
+//! `--quick` (part of `cargo xtask test`) is a sanity run of a few seconds
+//! per server: every measurement must give a non-zero figure with every
+//! line echoed and no error. It writes nothing.
+
+mod measure;
+mod render;
+mod servers;
+
+use crate::author::machine::load_average;
+use crate::checks::{bench_venv, python};
+use crate::{Result, cmd};
+use measure::{Plan, Round};
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+/// The file chapter 27 includes, relative to the repository root.
+pub const FIGURES: &str = "src/generated/ch27-figures.md";
+const ROUNDS: usize = 3;
+
+/// `cargo xtask bench-net [--quick] [--rounds N]`.
+pub fn run(root: &Path, args: &[String]) -> Result {
+    let mut rounds = ROUNDS;
+    let mut quick_only = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => quick_only = true,
+            "--rounds" => {
+                rounds = match args.next().map(|n| n.parse()) {
+                    Some(Ok(n)) if n >= 1 => n,
+                    _ => return Err("--rounds takes a number >= 1".into()),
+                }
+            }
+            other => {
+                return Err(format!(
+                    "bench-net takes --quick and --rounds N, not `{other}`"
+                )
+                .into());
+            }
+        }
+    }
+    if quick_only {
+        return quick(root);
+    }
+    let start = Instant::now();
+    let plan = Plan::full();
+    servers::prepare(root, plan.release)?;
+    let load_start = load_average();
+    if let Some(load) = load_start {
+        println!("load average {load:.2} at the start");
+    }
+    let measuring = Instant::now();
+    let mut all = Vec::new();
+    for number in 1..=rounds {
+        println!("--- round {number} of {rounds}");
+        all.push(measure::round(root, &plan, number)?);
+    }
+    let ctx = render::Context {
+        cpu: crate::author::machine::cpu_name(),
+        cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
+        os: output(Command::new("uname").arg("-srm")),
+        python: output(Command::new("python3").arg("--version"))
+            .trim_start_matches("Python ")
+            .to_string(),
+        gevent: python::GEVENT_VERSION.to_string(),
+        uvloop: bench_venv::UVLOOP_VERSION.to_string(),
+        curio: bench_venv::CURIO_VERSION.to_string(),
+        twisted: bench_venv::TWISTED_VERSION.to_string(),
+        tokio: tokio_version(root),
+        date: crate::author::machine::utc_now(),
+        load_start,
+        load_end: load_average(),
+        rounds,
+        seconds: measuring.elapsed().as_secs_f64(),
+    };
+    println!("\n{}", render::tables(&all, &plan));
+    let path = root.join(FIGURES);
+    fs::create_dir_all(path.parent().unwrap())?;
+    fs::write(&path, render::page(&all, &plan, &ctx))?;
+    println!(
+        "wrote {FIGURES}; measuring took {:.0?}, {:.0?} with the build; \
+         load average {} at the end. Run `cargo xtask diagrams` to draw \
+         its charts.",
+        measuring.elapsed(),
+        start.elapsed(),
+        ctx.load_end.map_or("unknown".into(), |l| format!("{l:.2}")),
+    );
+    Ok(())
+}
+
+/// The sanity run: one round of the quick plan; every figure there.
+pub fn quick(root: &Path) -> Result {
+    quick_some(root, &[])
+}
+
+/// The sanity run for some servers only (`chNN/python/echo_x.py`,
+/// `chNN/echo_x`): the self-test's faults.
+pub fn quick_some(root: &Path, only: &[&'static str]) -> Result {
+    let plan = Plan {
+        only: only.to_vec(),
+        ..Plan::quick()
+    };
+    servers::prepare(root, plan.release)?;
+    let round = measure::round(root, &plan, 0)?;
+    check_quick(&round, &plan)
+}
+
+fn check_quick(round: &Round, plan: &Plan) -> Result {
+    let mut problems = Vec::new();
+    let wanted = servers::SERVERS
+        .iter()
+        .filter(|s| plan.only.is_empty() || plan.only.contains(&s.program));
+    for spec in wanted {
+        let Some(figures) = round.figures.get(spec.label) else {
+            problems.push(format!("{}: not measured", spec.program));
+            continue;
+        };
+        for (key, cell) in figures {
+            match cell {
+                Ok(v) if *v > 0.0 || key.starts_with("pacer") => {}
+                Ok(v) => problems.push(format!(
+                    "listings/{}: {key} = {v}, expected more than 0",
+                    spec.program
+                )),
+                Err(e) => problems
+                    .push(format!("listings/{}: {key}: {e}", spec.program)),
+            }
+        }
+    }
+    if problems.is_empty() {
+        println!("bench-net --quick: every server echoed every line");
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
+    }
+}
+
+fn output(command: &mut Command) -> String {
+    cmd::capture(command)
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// tokio's version in listings/ch27/Cargo.lock.
+fn tokio_version(root: &Path) -> String {
+    fs::read_to_string(root.join("listings/ch27/Cargo.lock"))
+        .unwrap_or_default()
+        .split("[[package]]")
+        .find(|p| p.contains("name = \"tokio\""))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+        .map(|v| v.trim_matches('"').to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}

@@ -1,0 +1,436 @@
+//! Rendering: the figures of all rounds as medians with their ranges and
+//! ratios to tokio `current_thread`, in the Markdown page chapter 27
+//! includes (tables, a few computed comparisons, mermaid charts that
+//! `cargo xtask diagrams` draws as light and dark SVGs).
+
+use super::measure::{Plan, Round, latency_key, memory_key, rps_key};
+use super::servers::SERVERS;
+use crate::author::charts::bar_charts;
+use crate::author::page::written_by;
+use crate::author::stats::{Stat, quantity};
+use expected_output::Kind;
+
+/// A figure over the rounds; `None` when no round measured it.
+fn stat(values: &[f64]) -> Option<Stat> {
+    (!values.is_empty()).then(|| Stat::of(values, Kind::Ratio))
+}
+
+/// Where and with what the figures were measured.
+pub struct Context {
+    pub cpu: String,
+    pub cores: usize,
+    pub os: String,
+    pub python: String,
+    pub gevent: String,
+    pub uvloop: String,
+    pub curio: String,
+    pub twisted: String,
+    pub tokio: String,
+    pub date: String,
+    pub load_start: Option<f64>,
+    pub load_end: Option<f64>,
+    pub rounds: usize,
+    pub seconds: f64,
+}
+
+/// How a figure is shown.
+#[derive(Clone, Copy)]
+enum Unit {
+    PerSecond,
+    Micros,
+    Bytes,
+}
+
+/// Rates in lines per second; latencies (µs) and memory (bytes) as the
+/// other benches show them.
+fn show(v: f64, unit: Unit) -> String {
+    match unit {
+        Unit::PerSecond if v >= 1000.0 => {
+            format!("{}k/s", three_digits(v / 1000.0))
+        }
+        Unit::PerSecond => format!("{}/s", three_digits(v)),
+        Unit::Micros => quantity(v * 1e-6, Kind::Time),
+        Unit::Bytes => quantity(v, Kind::Memory),
+    }
+}
+
+fn three_digits(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// The values of one server's figure over the rounds that have it.
+fn values(rounds: &[Round], label: &str, key: &str) -> Vec<f64> {
+    rounds
+        .iter()
+        .filter_map(|r| r.figures.get(label)?.get(key)?.as_ref().ok())
+        .copied()
+        .collect()
+}
+
+/// Why a figure is missing (the first round's reason).
+fn reason(rounds: &[Round], label: &str, key: &str) -> Option<String> {
+    rounds
+        .iter()
+        .find_map(|r| r.figures.get(label)?.get(key)?.as_ref().err())
+        .cloned()
+}
+
+/// `a / b` round by round, over the rounds where both were measured.
+pub fn ratio(rounds: &[Round], a: &str, b: &str, key: &str) -> Option<Stat> {
+    let pairs: Vec<f64> = rounds
+        .iter()
+        .filter_map(|r| {
+            let a = r.figures.get(a)?.get(key)?.as_ref().ok()?;
+            let b = r.figures.get(b)?.get(key)?.as_ref().ok()?;
+            (*b > 0.0).then(|| a / b)
+        })
+        .collect();
+    stat(&pairs)
+}
+
+fn range(s: &Stat, unit: Unit) -> String {
+    if s.min == s.max {
+        show(s.median, unit)
+    } else {
+        format!(
+            "{}（{}–{}）",
+            show(s.median, unit),
+            show(s.min, unit),
+            show(s.max, unit)
+        )
+    }
+}
+
+fn times(s: &Stat) -> String {
+    if s.min == s.max {
+        format!("{}×", three_digits(s.median))
+    } else {
+        format!(
+            "{}×（{}–{}）",
+            three_digits(s.median),
+            three_digits(s.min),
+            three_digits(s.max)
+        )
+    }
+}
+
+/// A table cell: median (range), then the ratio to the reference server
+/// in the same rounds; a failure shows as a numbered note.
+fn cell(
+    rounds: &[Round],
+    label: &str,
+    key: &str,
+    unit: Unit,
+    notes: &mut Vec<String>,
+) -> String {
+    let reference = SERVERS[0].label;
+    match stat(&values(rounds, label, key)) {
+        Some(s) => {
+            let mut text = range(&s, unit);
+            if label != reference
+                && let Some(r) = ratio(rounds, label, reference, key)
+            {
+                text.push_str(&format!("，{}", times(&r)));
+            }
+            if let Some(why) = reason(rounds, label, key) {
+                notes.push(format!("{label}（{key}，有一轮失败）：{why}"));
+                text.push_str(&format!(" [{}]", notes.len()));
+            }
+            text
+        }
+        None => {
+            let why = reason(rounds, label, key)
+                .unwrap_or_else(|| "没有测量".to_string());
+            notes.push(format!("{label}（{key}）：{}", why.replace('\n', " ")));
+            format!("失败 [{}]", notes.len())
+        }
+    }
+}
+
+fn table(
+    rounds: &[Round],
+    header: &[String],
+    columns: &[(String, Unit)],
+    notes: &mut Vec<String>,
+) -> String {
+    let mut text = format!("| 服务器 | {} |\n", header.join(" | "));
+    text.push_str(&format!("|{}\n", " --- |".repeat(header.len() + 1)));
+    for spec in &SERVERS {
+        let cells: Vec<String> = columns
+            .iter()
+            .map(|(key, unit)| cell(rounds, spec.label, key, *unit, notes))
+            .collect();
+        text.push_str(&format!("| {} | {} |\n", spec.label, cells.join(" | ")));
+    }
+    text
+}
+
+fn notes_text(notes: &[String]) -> String {
+    notes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("[{}] {n}\n", i + 1))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The tables alone, for the terminal.
+pub fn tables(rounds: &[Round], plan: &Plan) -> String {
+    let mut notes = Vec::new();
+    let mut text = String::new();
+    for &size in &plan.sizes {
+        text.push_str(&throughput_table(rounds, plan, size, &mut notes));
+        text.push('\n');
+    }
+    text.push_str(&latency_table(rounds, &mut notes));
+    text.push('\n');
+    text.push_str(&memory_table(rounds, plan, &mut notes));
+    text.push('\n');
+    text.push_str(&notes_text(&notes));
+    text
+}
+
+fn throughput_table(
+    rounds: &[Round],
+    plan: &Plan,
+    size: usize,
+    notes: &mut Vec<String>,
+) -> String {
+    let header: Vec<String> = plan
+        .conns
+        .iter()
+        .map(|c| format!("{c} 个连接，{size} 字节"))
+        .collect();
+    let columns: Vec<(String, Unit)> = plan
+        .conns
+        .iter()
+        .map(|&c| (rps_key(c, size), Unit::PerSecond))
+        .collect();
+    table(rounds, &header, &columns, notes)
+}
+
+fn latency_table(rounds: &[Round], notes: &mut Vec<String>) -> String {
+    let mut header = Vec::new();
+    let mut columns = Vec::new();
+    let high = stat(
+        &rounds
+            .iter()
+            .map(|r| r.high_rate as f64)
+            .collect::<Vec<_>>(),
+    );
+    let low = rounds.first().map_or(0, |r| r.low_rate);
+    let mut rates = vec![("low", format!("{low}/s"))];
+    if let Some(h) = high.filter(|h| h.max > 0.0) {
+        rates.push(("high", range(&h, Unit::PerSecond)));
+    }
+    for (which, rate) in &rates {
+        for (q, name) in
+            [("p50_us", "p50"), ("p99_us", "p99"), ("p999_us", "p99.9")]
+        {
+            header.push(format!("{rate} 时 {name}"));
+            columns.push((latency_key(which, q), Unit::Micros));
+        }
+    }
+    for (which, rate) in &rates {
+        header.push(format!("{rate} 时发送方自身迟到 p99"));
+        columns.push((latency_key(which, "pacer_p99_us"), Unit::Micros));
+    }
+    table(rounds, &header, &columns, notes)
+}
+
+fn memory_table(
+    rounds: &[Round],
+    plan: &Plan,
+    notes: &mut Vec<String>,
+) -> String {
+    let header: Vec<String> = plan
+        .idle_counts
+        .iter()
+        .map(|c| format!("0 → {c} 个空闲连接，每个"))
+        .collect();
+    let columns: Vec<(String, Unit)> = plan
+        .idle_counts
+        .iter()
+        .map(|&c| (memory_key(c), Unit::Bytes))
+        .collect();
+    table(rounds, &header, &columns, notes)
+}
+
+/// One comparison an article makes, as a sentence with the ratio.
+fn compare(rounds: &[Round], a: &str, b: &str, key: &str) -> String {
+    match ratio(rounds, a, b, key) {
+        Some(r) => times(&r),
+        None => "（没有测到）".to_string(),
+    }
+}
+
+fn claims(rounds: &[Round], plan: &Plan) -> String {
+    let low = rps_key(plan.conns[0], 64);
+    let high = rps_key(*plan.conns.last().unwrap(), 64);
+    let mid = plan.rate_basis();
+    // Every server holds the smaller count; not all hold the larger one.
+    let mem = memory_key(plan.idle_counts[0]);
+    let c = |a: &str, b: &str, key: &str| compare(rounds, a, b, key);
+    let lo = plan.conns[0];
+    let hi = plan.conns.last().unwrap();
+    let n = plan.idle_counts[0];
+    format!(
+        "- 线程与协程（64 字节的行，吞吐量之比）：{lo} 个连接时，std threads 是 \
+         tokio current_thread 的 {}，Python threads 是 asyncio 的 {}、是 gevent \
+         的 {}；{hi} 个连接时依次是 {}、{}、{}。\n\
+         - 每个空闲连接的内存（{n} 个连接）：Python threads 是 gevent 的 {}，\
+         asyncio 是 gevent 的 {}，std threads 是 tokio current_thread 的 {}。\n\
+         - uvloop：吞吐量（{mid}）是 asyncio 的 {}；p99 延迟（高速率）是 \
+         asyncio 的 {}。\n\
+         - curio 的 FAQ（Cannon 文中引用）：比 Twisted 快 30–40%，比 gevent 慢 \
+         10–15%。这里 curio 的吞吐量（{mid}）是 Twisted 的 {}，是 gevent 的 {}。\n",
+        c("std threads", "tokio current_thread", &low),
+        c("Python threads", "asyncio", &low),
+        c("Python threads", "gevent", &low),
+        c("std threads", "tokio current_thread", &high),
+        c("Python threads", "asyncio", &high),
+        c("Python threads", "gevent", &high),
+        c("Python threads", "gevent", &mem),
+        c("asyncio", "gevent", &mem),
+        c("std threads", "tokio current_thread", &mem),
+        c("asyncio + uvloop", "asyncio", &mid),
+        c("asyncio + uvloop", "asyncio", &latency_key("high", "p99_us")),
+        c("curio", "Twisted", &mid),
+        c("curio", "gevent", &mid),
+    )
+    .replace(&mid, &describe(&mid))
+}
+
+/// `rps 100 64` as words.
+fn describe(key: &str) -> String {
+    let words: Vec<&str> = key.split(' ').collect();
+    match words[..] {
+        ["rps", conns, size] => format!("{conns} 个连接、{size} 字节的行"),
+        _ => key.to_string(),
+    }
+}
+
+/// Bar charts of one figure's medians and ranges, every server that has
+/// it (servers far apart go to separate charts, see `charts`).
+fn chart(
+    rounds: &[Round],
+    title: &str,
+    unit: &str,
+    key: &str,
+    scale: f64,
+) -> String {
+    let bars: Vec<(&str, Stat)> = SERVERS
+        .iter()
+        .filter_map(|s| Some((s.label, stat(&values(rounds, s.label, key))?)))
+        .collect();
+    if bars.is_empty() {
+        return String::new();
+    }
+    bar_charts(title, unit, &bars, scale)
+}
+
+pub fn page(rounds: &[Round], plan: &Plan, ctx: &Context) -> String {
+    let mut notes = Vec::new();
+    let load =
+        |l: Option<f64>| l.map_or("未知".to_string(), |l| format!("{l:.2}"));
+    let mut page =
+        written_by("cargo xtask bench-net", "xtask/src/author/bench_net/");
+    page.push_str(&format!(
+        "<!-- ANCHOR: env -->\n> 测量环境：{}，{} 个 CPU，{}；Python {}，\
+         uvloop {}，gevent {}，curio {}，Twisted {}，tokio {}。\
+         测量于 {}，{} 轮，共 {:.0} 秒；1 分钟平均负载开始时 {}、结束时 {}\
+         （负载高于 CPU 数时，其他进程在和被测的程序抢 CPU，数字偏慢、偏散）。\
+         负载生成器固定在 CPU 0，每个服务器固定在 CPU 1（`taskset`）。\
+         每格是各轮的中位数，括号里是最小值–最大值，逗号后是同一轮里与 \
+         tokio current_thread 之比的中位数（及范围）。\n<!-- ANCHOR_END: env -->\n\n",
+        ctx.cpu,
+        ctx.cores,
+        ctx.os,
+        ctx.python,
+        ctx.uvloop,
+        ctx.gevent,
+        ctx.curio,
+        ctx.twisted,
+        ctx.tokio,
+        ctx.date,
+        ctx.rounds,
+        ctx.seconds,
+        load(ctx.load_start),
+        load(ctx.load_end),
+    ));
+    page.push_str("<!-- ANCHOR: throughput -->\n");
+    for &size in &plan.sizes {
+        page.push_str(&format!(
+            "**吞吐量**（每秒回显的行数，闭环：每个连接发一行、等到回显再发下一行；\
+             预热 {} ms 后计 {} ms），{size} 字节的行\n\n",
+            plan.warmup_ms, plan.measure_ms
+        ));
+        page.push_str(&throughput_table(rounds, plan, size, &mut notes));
+        page.push('\n');
+    }
+    page.push_str(
+        "<!-- ANCHOR_END: throughput -->\n\n<!-- ANCHOR: latency -->\n",
+    );
+    page.push_str(&format!(
+        "**延迟**（开环：发送时刻事先排定，{} 个连接轮流发 64 字节的行，每个速率 \
+         {} ms；延迟从排定的时刻算起）。低速率固定；高速率取同一轮里最慢的服务器\
+         闭环吞吐量（{}）的 {:.0}%。\n\n",
+        plan.latency_conns,
+        plan.latency_ms,
+        describe(&plan.rate_basis()),
+        plan.high_fraction * 100.0
+    ));
+    page.push_str(&latency_table(rounds, &mut notes));
+    page.push_str("<!-- ANCHOR_END: latency -->\n\n<!-- ANCHOR: memory -->\n");
+    page.push_str(
+        "**每个空闲连接的内存**（服务器 `VmRSS` 的增长除以连接数；每个连接先回显\
+         一行，确保服务器已经接受它）\n\n",
+    );
+    page.push_str(&memory_table(rounds, plan, &mut notes));
+    page.push_str("<!-- ANCHOR_END: memory -->\n\n<!-- ANCHOR: notes -->\n");
+    if notes.is_empty() {
+        page.push_str("每个服务器的每一项都测到了，没有失败。\n");
+    } else {
+        page.push_str("失败的测量和原因：\n\n");
+        page.push_str(&notes_text(&notes));
+    }
+    page.push_str("<!-- ANCHOR_END: notes -->\n\n<!-- ANCHOR: claims -->\n");
+    page.push_str(&claims(rounds, plan));
+    page.push_str("<!-- ANCHOR_END: claims -->\n\n<!-- ANCHOR: charts -->\n");
+    let mid = plan.rate_basis();
+    page.push_str(&chart(
+        rounds,
+        &format!("吞吐量，{}", describe(&mid)),
+        "千行/秒",
+        &mid,
+        1e-3,
+    ));
+    page.push('\n');
+    let mem = memory_key(*plan.idle_counts.last().unwrap());
+    page.push_str(&chart(
+        rounds,
+        &format!(
+            "每个空闲连接的内存，{} 个连接",
+            plan.idle_counts.last().unwrap()
+        ),
+        "KiB",
+        &mem,
+        1.0 / 1024.0,
+    ));
+    page.push('\n');
+    page.push_str(&chart(
+        rounds,
+        "p99 延迟，高速率",
+        "毫秒",
+        &latency_key("high", "p99_us"),
+        1e-3,
+    ));
+    page.push_str("<!-- ANCHOR_END: charts -->\n");
+    page
+}
