@@ -15,6 +15,10 @@ TOO_LONG = b"ERR line too long\n"
 async def echo(reader, writer):
     try:
         while True:
+            # As in echo_asyncio.py: without this yield, a client that sends
+            # without pause keeps every other connection waiting; without it
+            # here, the two servers would not run the same code.
+            await asyncio.sleep(0)
             try:
                 line = await reader.readline()
             except ValueError:

@@ -109,11 +109,15 @@ fn need_fds(conns: u64) -> Result<(), String> {
     Ok(())
 }
 
-/// Line `i` of `size` bytes, its last one `\n`: each connection sends its
-/// own bytes, so an echo that went to the wrong client is caught.
+/// Line `i` of `size` bytes, its last one `\n`: it starts with the
+/// connection's number, so each connection sends its own bytes and an
+/// echo that went to the wrong client is caught (when `size` leaves room
+/// for the number: 64 bytes do).
 fn line(i: usize, size: usize) -> Vec<u8> {
+    let filler = (0..).map(|k| b'a' + ((i + k) % 26) as u8);
+    let number = format!("{i} ").into_bytes();
     let mut line: Vec<u8> =
-        (0..size - 1).map(|k| b'a' + ((i + k) % 26) as u8).collect();
+        number.into_iter().chain(filler).take(size - 1).collect();
     line.push(b'\n');
     line
 }

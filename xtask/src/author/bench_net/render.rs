@@ -109,14 +109,23 @@ fn range(s: &Stat, unit: Unit) -> String {
 
 fn times(s: &Stat) -> String {
     if s.min == s.max {
-        format!("{}×", three_digits(s.median))
+        format!("{}×", ratio_digits(s.median))
     } else {
         format!(
             "{}×（{}–{}）",
-            three_digits(s.median),
-            three_digits(s.min),
-            three_digits(s.max)
+            ratio_digits(s.median),
+            ratio_digits(s.min),
+            ratio_digits(s.max)
         )
+    }
+}
+
+/// A ratio under 0.01 would print as `0.00`, which reads as "none at all".
+fn ratio_digits(v: f64) -> String {
+    if v > 0.0 && v < 0.01 {
+        "<0.01".to_string()
+    } else {
+        three_digits(v)
     }
 }
 
