@@ -429,12 +429,15 @@ pub fn check(root: &Path, epub: &Path) -> Result {
     for (what, needle) in [
         ("a <script>", "<script"),
         ("an arrival stamp", "⟨@"),
-        ("a band {{…}}", "{{"),
         ("a quiz", "class=\"quiz"),
     ] {
         if text.contains(needle) {
             problems.push(format!("the EPUB contains {what}"));
         }
+    }
+    if has_stray_band(&text) {
+        problems
+            .push("the EPUB contains a band {{…}} outside inline code".into());
     }
     if !problems.is_empty() {
         return Err(
@@ -478,4 +481,35 @@ pub fn link_from_pages(root: &Path) -> Result {
     }
     println!("linked the EPUB from {linked} page(s)");
     Ok(())
+}
+
+/// Whether `{{` appears anywhere but in inline code: an output block (in a
+/// `<pre>`) or prose with a band means the preprocessor missed it. Inline
+/// code may show the syntax on purpose (the introduction explains it).
+fn has_stray_band(text: &str) -> bool {
+    text.match_indices("{{").any(|(at, _)| {
+        let before = &text[..at];
+        let open = |tag: &str, close: &str| {
+            before
+                .rfind(tag)
+                .is_some_and(|o| before.rfind(close).is_none_or(|c| c < o))
+        };
+        open("<pre", "</pre>") || !open("<code", "</code>")
+    })
+}
+
+#[cfg(test)]
+mod band_tests {
+    use super::has_stray_band;
+
+    #[test]
+    fn only_inline_code_may_show_a_band() {
+        assert!(!has_stray_band(
+            "<p>写成 <code>{{5.002s | 5s..6s}}</code></p>"
+        ));
+        assert!(has_stray_band(
+            "<pre><code>total {{5.002s | 5s..6s}}</code></pre>"
+        ));
+        assert!(has_stray_band("<p>total {{5.002s | 5s..6s}}</p>"));
+    }
 }
