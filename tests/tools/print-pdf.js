@@ -30,6 +30,28 @@ async function main() {
         // Folded sections (the deep-dive boxes, exercise solutions) are
         // printed open: paper cannot be unfolded.
         await page.evaluate(() => document.querySelectorAll('details').forEach(d => { d.open = true; }));
+        // The book's scripts keep rewriting the long page for a while after
+        // it loads (highlighting, replays, questions). Printed at once, the
+        // PDF came out cut short (319 to 444 of its ~460 pages) or without
+        // the body of an opened answer; 5 s of waiting, then a page height
+        // unchanged for 1.5 s (at most 2 min), gave the whole book.
+        await page.waitForTimeout(5000);
+        let last = -1;
+        let steady = 0;
+        for (let i = 0; i < 240 && steady < 3; i++) {
+            await page.waitForTimeout(500);
+            const height = await page.evaluate(() => document.body.scrollHeight);
+            steady = height === last ? steady + 1 : 0;
+            last = height;
+        }
+        // Open them again: a few (ch25's first answer) were closed again by
+        // the time the page settled, so their body went missing.
+        const reopened = await page.evaluate(() => {
+            const closed = [...document.querySelectorAll('details:not([open])')];
+            closed.forEach(d => { d.open = true; });
+            return closed.length;
+        });
+        if (reopened) console.log(`opened ${reopened} folded section(s) again before printing`);
         await page.pdf({
             path: out,
             format: 'A4',

@@ -104,6 +104,23 @@ pub fn check(root: &Path, pdf: &Path) -> Result {
     if !text.contains("事件循环") {
         problems.push(format!("{rel}: pdftotext finds no 事件循环"));
     }
+    // A book printed before its page settled ends early: the last page of
+    // SUMMARY.md must be in it.
+    let summary = std::fs::read_to_string(root.join("src/SUMMARY.md"))?;
+    if let Some(last) = summary
+        .lines()
+        .filter_map(|l| l.split_once("](").map(|(t, _)| t))
+        .filter_map(|t| t.rsplit_once('[').map(|(_, t)| t.replace('`', "")))
+        .next_back()
+        && !text
+            .split_whitespace()
+            .collect::<String>()
+            .contains(&last.split_whitespace().collect::<String>())
+    {
+        problems.push(format!(
+            "{rel}: the book's last page “{last}” is not in the PDF (printed before the page settled?)"
+        ));
+    }
     // Chromium (Skia) embeds the Noto CJK glyphs as Type 3 fonts, which
     // pdffonts lists without a name: what matters is that every font is
     // embedded and that the Chinese text above comes back as text.
