@@ -18,6 +18,14 @@ async def echo(client, address):
     buffer = bytearray()
     try:
         while True:
+            # recv() returns at once while the socket has data, so a client
+            # that never stops sending would keep this task running and the
+            # others waiting. sleep(0) puts the task at the back of the ready
+            # queue, and curio's kernel polls the sockets (timeout 0) before
+            # it runs the ready tasks again (curio 1.6 kernel.py, trap_sleep
+            # and the I/O polling at the top of its loop), as asyncio's
+            # server does with asyncio.sleep(0) (chapter 24).
+            await curio.sleep(0)
             data = await client.recv(65536)
             if not data:
                 return  # the client left, maybe mid-line
