@@ -438,6 +438,7 @@ where
     }
 }
 
+// ANCHOR: shown
 /// `future`, or `None` if `duration` passes first.
 fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
     Timeout {
@@ -465,6 +466,7 @@ impl<F: Future> Future for Timeout<F> {
     }
 }
 // ---- 练习：到这里结束 ----
+// ANCHOR_END: shown
 
 const IDLE: Duration = Duration::from_millis(300);
 

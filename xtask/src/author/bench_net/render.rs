@@ -432,14 +432,8 @@ pub fn page(rounds: &[Round], plan: &Plan, ctx: &Context) -> String {
         &mem,
         1.0 / 1024.0,
     ));
-    page.push('\n');
-    page.push_str(&chart(
-        rounds,
-        "p99 延迟，高速率",
-        "毫秒",
-        &latency_key("high", "p99_us"),
-        1e-3,
-    ));
+    // No latency chart: the table has every percentile, and two more
+    // charts (light and dark) would take the page past its 350 KiB budget.
     page.push_str("<!-- ANCHOR_END: charts -->\n");
     page
 }
