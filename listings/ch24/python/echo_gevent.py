@@ -3,6 +3,7 @@
 import argparse
 import os
 import resource
+import socket
 import sys
 
 import gevent
@@ -17,6 +18,9 @@ MIN_FILES = 16  # stdin/out/err, epoll, a wake-up pipe, the listener...
 def echo(sock, address):
     # StreamServer hands over a gevent socket: a blocking-looking read
     # switches to the hub, which runs other greenlets until data arrives.
+    # Nagle off, as asyncio does for every connection: otherwise an echo
+    # may wait for the client to acknowledge the previous one.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     reader = sock.makefile("rb")
     try:
         while True:

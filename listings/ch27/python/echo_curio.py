@@ -2,6 +2,7 @@
 
 import argparse
 import resource
+import socket
 import sys
 
 import curio
@@ -16,6 +17,9 @@ async def echo(client, address):
     # io.py): it would buffer a line without end. So the lines are cut
     # here, from plain recv() calls, with the limit checked each time.
     buffer = bytearray()
+    # Nagle off, as asyncio does for every connection (chapter 27 says
+    # why); curio leaves it on.
+    client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         while True:
             # recv() returns at once while the socket has data, so a client

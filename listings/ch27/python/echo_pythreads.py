@@ -12,6 +12,10 @@ TOO_LONG = b"ERR line too long\n"
 
 # ANCHOR: echo
 class Echo(socketserver.StreamRequestHandler):
+    # TCP_NODELAY on each connection (socketserver's default is False):
+    # Nagle off, as asyncio does (chapter 27 says why).
+    disable_nagle_algorithm = True
+
     def handle(self):
         try:
             while True:

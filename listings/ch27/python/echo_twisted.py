@@ -22,6 +22,9 @@ class Echo(LineReceiver):
         # full: a client that does not read its replies stops being read,
         # instead of growing the server's buffer without end.
         self.transport.registerProducer(self.transport, True)
+        # Nagle off, as asyncio does (chapter 27 says why); Twisted
+        # leaves it on.
+        self.transport.setTcpNoDelay(True)
 
     def lineReceived(self, line):
         self.sendLine(line)

@@ -389,6 +389,11 @@ impl Async<TcpListener> {
         let (stream, _peer) =
             poll_fn(|cx| self.poll_io(cx, Direction::Read, |l| l.accept()))
                 .await?;
+        // Nagle off: otherwise an echo may wait for the client to
+        // acknowledge the previous one, and a client delays that
+        // acknowledgement until it sends again (chapter 27). Should this
+        // fail, only latency suffers.
+        let _ = stream.set_nodelay(true);
         Async::new(stream)
     }
 }

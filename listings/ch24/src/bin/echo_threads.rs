@@ -20,6 +20,8 @@ fn main() {
         match socket {
             // A small stack: 1,000 clients are 1,000 threads.
             Ok(socket) => {
+                // Nagle off, as in echo_tokio.
+                let _ = socket.set_nodelay(true);
                 let spawned = thread::Builder::new()
                     .stack_size(64 * 1024)
                     .spawn(move || echo(socket));

@@ -30,6 +30,11 @@ async fn serve(addr: std::net::SocketAddr) {
             // Each connection is its own task: a silent client parks only
             // its task, and a panic in one kills only that task.
             Ok((socket, _)) => {
+                // Nagle off: otherwise an echo may wait for the client to
+                // acknowledge the previous one, and a client delays that
+                // acknowledgement until it sends again (chapter 27).
+                // Should this fail, only latency suffers.
+                let _ = socket.set_nodelay(true);
                 tokio::spawn(echo(socket));
             }
             // Out of file descriptors (EMFILE) and the like: the clients

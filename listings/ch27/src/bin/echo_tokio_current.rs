@@ -21,6 +21,9 @@ async fn main() {
     loop {
         match listener.accept().await {
             Ok((socket, _)) => {
+                // Nagle off, as in chapter 24's echo_tokio (chapter 27
+                // says why).
+                let _ = socket.set_nodelay(true);
                 tokio::spawn(echo(socket));
             }
             Err(e) => {

@@ -334,7 +334,8 @@ async fn idle(addr: SocketAddr, options: &Options) -> Result<(), String> {
     let mut held: Vec<TcpStream> = Vec::new();
     for count in counts {
         let more = connect_all(addr, count.saturating_sub(held.len())).await;
-        let more = more.map_err(|e| format!("at {count} connections: {e}"))?;
+        let failed = |e| format!("at {count} connections: {e}{}", files(pid));
+        let more = more.map_err(&failed)?;
         let gate = Arc::new(Semaphore::new(CONNECTING));
         let mut pings = JoinSet::new();
         for (i, mut socket) in more.into_iter().enumerate() {
@@ -354,7 +355,7 @@ async fn idle(addr: SocketAddr, options: &Options) -> Result<(), String> {
             let socket = joined
                 .map_err(|e| e.to_string())
                 .and_then(|r| r)
-                .map_err(|e| format!("at {count} connections: {e}"))?;
+                .map_err(&failed)?;
             held.push(socket);
         }
         // Let the server finish what it does after an echo.
@@ -368,6 +369,25 @@ async fn idle(addr: SocketAddr, options: &Options) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// The server's threads and open files against its limit, read while
+/// this process still holds every connection: why it took no more.
+fn files(pid: u64) -> String {
+    let open = std::fs::read_dir(format!("/proc/{pid}/fd")).map(|d| d.count());
+    let limit = std::fs::read_to_string(format!("/proc/{pid}/limits"))
+        .ok()
+        .and_then(|t| {
+            let line = t.lines().find(|l| l.starts_with("Max open files"))?;
+            line.split_whitespace().nth(3).map(str::to_string)
+        });
+    match (status(pid), open, limit) {
+        (Ok((_, threads)), Ok(open), Some(limit)) => format!(
+            "; the server had {threads} threads and {open} open files \
+             (its limit: {limit})"
+        ),
+        _ => String::new(),
+    }
 }
 
 /// VmRSS (KiB) and thread count from `/proc/PID/status`. VmRSS covers

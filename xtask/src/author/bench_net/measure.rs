@@ -157,7 +157,7 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
                 ("conns", "10".to_string()),
                 ("size", "64".to_string()),
                 ("warmup-ms", "0".to_string()),
-                ("measure-ms", "1000".to_string()),
+                ("measure-ms", "500".to_string()),
             ],
         );
         for &size in &plan.sizes {
@@ -332,6 +332,9 @@ fn no_errors(line: &Line) -> std::result::Result<(), String> {
 /// Waits (at most 20 s) until the server uses almost no CPU: closing ten
 /// thousand connections keeps a Python server busy for seconds, and a
 /// measurement started meanwhile would count that work against it.
+/// It looks every 100 ms and returns once the last 300 ms held at most
+/// one tick of CPU time (10 ms at USER_HZ 100, so under about 4% of a
+/// CPU): an idle server costs 0.3 s, and a run has some 110 of these.
 fn settle(pid: u32) {
     let cpu_ticks = || -> Option<u64> {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
@@ -342,24 +345,19 @@ fn settle(pid: u32) {
         Some(utime + stime)
     };
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    let Some(mut before) = cpu_ticks() else {
-        return;
-    };
-    let mut quiet = 0;
+    // The last four readings, 100 ms apart: three intervals, 300 ms (a
+    // whole window, not one quiet reading: a server kept waiting by other
+    // processes looks idle for a moment too).
+    let mut window = std::collections::VecDeque::with_capacity(4);
     while std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(250));
         let Some(now) = cpu_ticks() else { return };
-        // One tick is 10 ms (USER_HZ 100): under 4% of a CPU, three
-        // times in a row (a server kept waiting by other processes looks
-        // idle for a moment too).
-        if now - before <= 1 {
-            quiet += 1;
-            if quiet == 3 {
-                return;
-            }
-        } else {
-            quiet = 0;
+        window.push_back(now);
+        if window.len() > 4 {
+            window.pop_front();
         }
-        before = now;
+        if window.len() == 4 && now - window[0] <= 1 {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
