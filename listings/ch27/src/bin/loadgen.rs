@@ -23,9 +23,12 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 use tokio::time::{sleep, sleep_until, timeout};
 
-/// Connections being set up at once: the server's accept backlog is 1024,
-/// and a full backlog drops SYNs, which the kernel retries only after 1 s.
-const CONNECTING: usize = 256;
+/// Connections being set up at once: fewer than the smallest accept
+/// backlog here, 128 (std's and mio's `bind`, so tokio's too; the Python
+/// servers ask for 1024). A loopback handshake completes before the server
+/// is even scheduled, so a larger burst overflows the backlog, and each
+/// dropped SYN is retried only after a second or more.
+const CONNECTING: usize = 64;
 /// How long any one connection, echo or drain may take before it counts
 /// as a failure.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -123,9 +126,16 @@ fn line(i: usize, size: usize) -> Vec<u8> {
 }
 
 /// `count` connections, at most [`CONNECTING`] being set up at a time.
+/// With `ping`, setting one up includes echoing one line on it: then the
+/// server has accepted it before the next one starts, so no more than
+/// [`CONNECTING`] wait in its backlog, however slowly it accepts. On a
+/// failure, `why()` is added to the error while every connection is still
+/// open.
 async fn connect_all(
     addr: SocketAddr,
     count: usize,
+    ping: bool,
+    why: impl Fn() -> String,
 ) -> Result<Vec<TcpStream>, String> {
     let gate = Arc::new(Semaphore::new(CONNECTING));
     let mut set = JoinSet::new();
@@ -133,19 +143,32 @@ async fn connect_all(
         let gate = gate.clone();
         set.spawn(async move {
             let _permit = gate.acquire().await.unwrap();
-            let socket = timeout(PATIENCE, TcpStream::connect(addr))
+            let mut socket = timeout(PATIENCE, TcpStream::connect(addr))
                 .await
                 .map_err(|_| format!("connection {i}: no answer in 10 s"))?
                 .map_err(|e| format!("connection {i}: {e}"))?;
             socket.set_nodelay(true).map_err(|e| e.to_string())?;
+            if ping {
+                let mut buf = [0; 2];
+                let echoed = round_trip(&mut socket, b"x\n", &mut buf);
+                match timeout(PATIENCE, echoed).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => return Err(format!("connection {i}: {e}")),
+                    Err(_) => {
+                        return Err(format!("connection {i}: no echo in 10 s"));
+                    }
+                }
+            }
             Ok::<_, String>((i, socket))
         });
     }
     let mut sockets: Vec<Option<TcpStream>> =
         (0..count).map(|_| None).collect();
     while let Some(joined) = set.join_next().await {
-        let (i, socket) = joined.map_err(|e| e.to_string())??;
-        sockets[i] = Some(socket);
+        match joined.map_err(|e| e.to_string()).and_then(|r| r) {
+            Ok((i, socket)) => sockets[i] = Some(socket),
+            Err(e) => return Err(format!("{e}{}", why())),
+        }
     }
     Ok(sockets.into_iter().flatten().collect())
 }
@@ -173,7 +196,7 @@ async fn throughput(addr: SocketAddr, options: &Options) -> Result<(), String> {
     let warmup = millis(options, "warmup-ms")?;
     let measure = millis(options, "measure-ms")?;
     need_fds(conns as u64)?;
-    let sockets = connect_all(addr, conns).await?;
+    let sockets = connect_all(addr, conns, false, String::new).await?;
     let done = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let mut clients = JoinSet::new();
@@ -233,7 +256,7 @@ async fn latency(addr: SocketAddr, options: &Options) -> Result<(), String> {
     let size = number(options, "size")? as usize;
     let measure = millis(options, "measure-ms")?;
     need_fds(conns as u64)?;
-    let sockets = connect_all(addr, conns).await?;
+    let sockets = connect_all(addr, conns, false, String::new).await?;
     let total = (rate as f64 * measure.as_secs_f64()) as usize;
     let interval = Duration::from_secs_f64(1.0 / rate as f64);
     let start = Instant::now() + Duration::from_millis(100);
@@ -333,31 +356,11 @@ async fn idle(addr: SocketAddr, options: &Options) -> Result<(), String> {
     let (base, _) = status(pid)?;
     let mut held: Vec<TcpStream> = Vec::new();
     for count in counts {
-        let more = connect_all(addr, count.saturating_sub(held.len())).await;
-        let failed = |e| format!("at {count} connections: {e}{}", files(pid));
-        let more = more.map_err(&failed)?;
-        let gate = Arc::new(Semaphore::new(CONNECTING));
-        let mut pings = JoinSet::new();
-        for (i, mut socket) in more.into_iter().enumerate() {
-            let gate = gate.clone();
-            pings.spawn(async move {
-                let _permit = gate.acquire().await.unwrap();
-                let mut buf = [0; 2];
-                let ping = round_trip(&mut socket, b"x\n", &mut buf);
-                match timeout(PATIENCE, ping).await {
-                    Ok(Ok(())) => Ok(socket),
-                    Ok(Err(e)) => Err(format!("connection {i}: {e}")),
-                    Err(_) => Err(format!("connection {i}: no echo in 10 s")),
-                }
-            });
-        }
-        while let Some(joined) = pings.join_next().await {
-            let socket = joined
-                .map_err(|e| e.to_string())
-                .and_then(|r| r)
-                .map_err(&failed)?;
-            held.push(socket);
-        }
+        let more = count.saturating_sub(held.len());
+        let more = connect_all(addr, more, true, || files(pid))
+            .await
+            .map_err(|e| format!("at {count} connections: {e}"))?;
+        held.extend(more);
         // Let the server finish what it does after an echo.
         sleep(Duration::from_millis(500)).await;
         let (rss, threads) = status(pid)?;

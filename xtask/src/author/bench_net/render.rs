@@ -354,7 +354,10 @@ pub fn page(rounds: &[Round], plan: &Plan, ctx: &Context) -> String {
         "<!-- ANCHOR: env -->\n> 测量环境：{}，{} 个 CPU，{}；Python {}，\
          uvloop {}，gevent {}，curio {}，Twisted {}，tokio {}。\
          测量于 {}，{} 轮，共 {:.0} 秒；1 分钟平均负载开始时 {}、结束时 {}\
-         （负载高于 CPU 数时，其他进程在和被测的程序抢 CPU，数字偏慢、偏散）。\
+         （开始时高于 CPU 数，说明有别的进程在和被测的程序抢 CPU，数字偏慢、\
+         偏散；平均负载数的是可运行的线程，被测服务器自己的也算在内，每个连接\
+         一个线程的服务器关闭一万个连接时许多线程同时可运行，所以结束时的数字\
+         可以高于 CPU 数而没有别的进程）。\
          负载生成器固定在 CPU 0，每个服务器固定在 CPU 1（`taskset`）。\
          每格是各轮的中位数，括号里是最小值–最大值，逗号后是同一轮里与 \
          tokio current_thread 之比的中位数（及范围）。\n<!-- ANCHOR_END: env -->\n\n",
