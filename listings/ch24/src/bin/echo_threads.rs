@@ -42,8 +42,11 @@ fn main() {
 /// The same loop as echo_tokio's `echo`, blocking: while this thread waits
 /// in `read_until` for a silent client, it does nothing else.
 fn echo(socket: TcpStream) -> std::io::Result<()> {
-    let mut writer = socket.try_clone()?;
-    let mut reader = BufReader::new(socket);
+    // `&TcpStream` implements both Read and Write, so the buffered reader
+    // and the writes share one socket: one file descriptor per connection
+    // (`try_clone` would `dup` a second one).
+    let mut reader = BufReader::new(&socket);
+    let mut writer = &socket;
     let mut line = Vec::new();
     loop {
         line.clear();
