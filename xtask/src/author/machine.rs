@@ -24,6 +24,31 @@ pub fn load_average() -> Option<f64> {
     text.split_whitespace().next()?.parse().ok()
 }
 
+/// The share of all CPUs' time, over `window`, that was not idle
+/// (Linux: the first line of /proc/stat; iowait counts as idle).
+pub fn cpu_busy(window: std::time::Duration) -> Option<f64> {
+    let read = || -> Option<(u64, u64)> {
+        let text = fs::read_to_string("/proc/stat").ok()?;
+        let ticks: Vec<u64> = text
+            .lines()
+            .next()?
+            .split_whitespace()
+            .skip(1)
+            .take(8)
+            .map(|t| t.parse().ok())
+            .collect::<Option<_>>()?;
+        // user nice system idle iowait irq softirq steal
+        let idle = ticks.get(3)? + ticks.get(4)?;
+        Some((ticks.iter().sum(), idle))
+    };
+    let (total0, idle0) = read()?;
+    std::thread::sleep(window);
+    let (total1, idle1) = read()?;
+    let total = total1.checked_sub(total0).filter(|&t| t > 0)?;
+    let idle = idle1.saturating_sub(idle0).min(total);
+    Some((total - idle) as f64 / total as f64)
+}
+
 impl Machine {
     /// This machine; tokio's version is read from `lock`, a Cargo.lock
     /// relative to the repository root.

@@ -23,10 +23,11 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 use tokio::time::{sleep, sleep_until, timeout};
 
-/// Connections being set up at once: fewer than the smallest accept
-/// backlog here, 128 (std's and mio's `bind`, so tokio's too; the Python
-/// servers ask for 1024). A loopback handshake completes before the server
-/// is even scheduled, so a larger burst overflows the backlog, and each
+/// Connections being set up at once (each until its first echo, see
+/// `connect_all`): fewer than the smallest accept backlog here, 128 (std's
+/// and mio's `bind`, so tokio's too; the Python servers ask for 1024). A
+/// loopback handshake completes before the server is even scheduled, so
+/// more unaccepted connections than that overflow the backlog, and each
 /// dropped SYN is retried only after a second or more.
 const CONNECTING: usize = 64;
 /// How long any one connection, echo or drain may take before it counts
@@ -125,41 +126,37 @@ fn line(i: usize, size: usize) -> Vec<u8> {
     line
 }
 
-/// `count` connections, at most [`CONNECTING`] being set up at a time.
-/// With `ping`, setting one up includes echoing one line on it: then the
-/// server has accepted it before the next one starts, so no more than
-/// [`CONNECTING`] wait in its backlog, however slowly it accepts. On a
-/// failure, `why()` is added to the error while every connection is still
-/// open.
+/// `count` connections, numbered from `first`, at most [`CONNECTING`]
+/// being set up at a time. Setting one up includes echoing one line on it:
+/// then the server has accepted it before its permit passes to another, so
+/// no more than [`CONNECTING`] wait in the server's backlog, however slowly
+/// it accepts. On a failure, `why()` is added to the error while every
+/// connection is still open.
 async fn connect_all(
     addr: SocketAddr,
+    first: usize,
     count: usize,
-    ping: bool,
     why: impl Fn() -> String,
 ) -> Result<Vec<TcpStream>, String> {
     let gate = Arc::new(Semaphore::new(CONNECTING));
     let mut set = JoinSet::new();
     for i in 0..count {
         let gate = gate.clone();
+        let n = first + i;
         set.spawn(async move {
             let _permit = gate.acquire().await.unwrap();
             let mut socket = timeout(PATIENCE, TcpStream::connect(addr))
                 .await
-                .map_err(|_| format!("connection {i}: no answer in 10 s"))?
-                .map_err(|e| format!("connection {i}: {e}"))?;
+                .map_err(|_| format!("connection {n}: no answer in 10 s"))?
+                .map_err(|e| format!("connection {n}: {e}"))?;
             socket.set_nodelay(true).map_err(|e| e.to_string())?;
-            if ping {
-                let mut buf = [0; 2];
-                let echoed = round_trip(&mut socket, b"x\n", &mut buf);
-                match timeout(PATIENCE, echoed).await {
-                    Ok(Ok(())) => {}
-                    Ok(Err(e)) => return Err(format!("connection {i}: {e}")),
-                    Err(_) => {
-                        return Err(format!("connection {i}: no echo in 10 s"));
-                    }
-                }
+            let mut buf = [0; 2];
+            let echoed = round_trip(&mut socket, b"x\n", &mut buf);
+            match timeout(PATIENCE, echoed).await {
+                Ok(Ok(())) => Ok((i, socket)),
+                Ok(Err(e)) => Err(format!("connection {n}: {e}")),
+                Err(_) => Err(format!("connection {n}: no echo in 10 s")),
             }
-            Ok::<_, String>((i, socket))
         });
     }
     let mut sockets: Vec<Option<TcpStream>> =
@@ -196,7 +193,7 @@ async fn throughput(addr: SocketAddr, options: &Options) -> Result<(), String> {
     let warmup = millis(options, "warmup-ms")?;
     let measure = millis(options, "measure-ms")?;
     need_fds(conns as u64)?;
-    let sockets = connect_all(addr, conns, false, String::new).await?;
+    let sockets = connect_all(addr, 0, conns, String::new).await?;
     let done = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let mut clients = JoinSet::new();
@@ -256,7 +253,7 @@ async fn latency(addr: SocketAddr, options: &Options) -> Result<(), String> {
     let size = number(options, "size")? as usize;
     let measure = millis(options, "measure-ms")?;
     need_fds(conns as u64)?;
-    let sockets = connect_all(addr, conns, false, String::new).await?;
+    let sockets = connect_all(addr, 0, conns, String::new).await?;
     let total = (rate as f64 * measure.as_secs_f64()) as usize;
     let interval = Duration::from_secs_f64(1.0 / rate as f64);
     let start = Instant::now() + Duration::from_millis(100);
@@ -357,7 +354,7 @@ async fn idle(addr: SocketAddr, options: &Options) -> Result<(), String> {
     let mut held: Vec<TcpStream> = Vec::new();
     for count in counts {
         let more = count.saturating_sub(held.len());
-        let more = connect_all(addr, more, true, || files(pid))
+        let more = connect_all(addr, held.len(), more, || files(pid))
             .await
             .map_err(|e| format!("at {count} connections: {e}"))?;
         held.extend(more);

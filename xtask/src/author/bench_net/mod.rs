@@ -59,8 +59,20 @@ pub fn run(root: &Path, args: &[String]) -> Result {
     }
     let measuring = Instant::now();
     let mut all = Vec::new();
+    let mut busy_max: Option<f64> = None;
     for number in 1..=rounds {
-        println!("--- round {number} of {rounds}");
+        let busy = wait_for_quiet();
+        println!(
+            "--- round {number} of {rounds}{}",
+            busy.map_or(String::new(), |b| format!(
+                " (CPUs {:.1}% busy before it)",
+                b * 100.0
+            ))
+        );
+        busy_max = match (busy, busy_max) {
+            (Some(b), Some(m)) => Some(b.max(m)),
+            (b, m) => b.or(m),
+        };
         all.push(measure::round(root, &plan, number)?);
     }
     let ctx = render::Context {
@@ -78,6 +90,7 @@ pub fn run(root: &Path, args: &[String]) -> Result {
         date: crate::author::machine::utc_now(),
         load_start,
         load_end: load_average(),
+        busy_max,
         rounds,
         seconds: measuring.elapsed().as_secs_f64(),
     };
@@ -140,6 +153,22 @@ fn check_quick(round: &Round, plan: &Plan) -> Result {
         Ok(())
     } else {
         Err(problems.join("\n").into())
+    }
+}
+
+/// Before a round, with none of the bench's programs running: how busy
+/// the CPUs are, measured over one second, waiting (at most a minute) for
+/// it to fall under 5%, as after the last round's servers are gone. What is
+/// left is other processes, which would compete with the round.
+fn wait_for_quiet() -> Option<f64> {
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let busy = crate::author::machine::cpu_busy(
+            std::time::Duration::from_secs(1),
+        )?;
+        if busy < 0.05 || Instant::now() >= deadline {
+            return Some(busy);
+        }
     }
 }
 

@@ -29,6 +29,8 @@ pub struct Context {
     pub date: String,
     pub load_start: Option<f64>,
     pub load_end: Option<f64>,
+    /// The busiest second before a round, as a share of all CPUs.
+    pub busy_max: Option<f64>,
     pub rounds: usize,
     pub seconds: f64,
 }
@@ -353,11 +355,11 @@ pub fn page(rounds: &[Round], plan: &Plan, ctx: &Context) -> String {
     page.push_str(&format!(
         "<!-- ANCHOR: env -->\n> 测量环境：{}，{} 个 CPU，{}；Python {}，\
          uvloop {}，gevent {}，curio {}，Twisted {}，tokio {}。\
-         测量于 {}，{} 轮，共 {:.0} 秒；1 分钟平均负载开始时 {}、结束时 {}\
-         （开始时高于 CPU 数，说明有别的进程在和被测的程序抢 CPU，数字偏慢、\
-         偏散；平均负载数的是可运行的线程，被测服务器自己的也算在内，每个连接\
-         一个线程的服务器关闭一万个连接时许多线程同时可运行，所以结束时的数字\
-         可以高于 CPU 数而没有别的进程）。\
+         测量于 {}，{} 轮，共 {:.0} 秒。每一轮开始前、被测的程序都没有运行时，\
+         CPU 在 1 秒里忙的时间最多占 {}（那是别的进程；它接近 0，这台机器才是\
+         安静的）。1 分钟平均负载开始时 {}、结束时 {}：它数的是可运行和不可中断\
+         的线程，被测的每连接一个线程的服务器关闭一万个连接时的线程也算在内，\
+         所以只是一个粗略的提示。\
          负载生成器固定在 CPU 0，每个服务器固定在 CPU 1（`taskset`）。\
          每格是各轮的中位数，括号里是最小值–最大值，逗号后是同一轮里与 \
          tokio current_thread 之比的中位数（及范围）。\n<!-- ANCHOR_END: env -->\n\n",
@@ -373,6 +375,8 @@ pub fn page(rounds: &[Round], plan: &Plan, ctx: &Context) -> String {
         ctx.date,
         ctx.rounds,
         ctx.seconds,
+        ctx.busy_max
+            .map_or("未知".to_string(), |b| format!("{:.1}%", b * 100.0)),
         load(ctx.load_start),
         load(ctx.load_end),
     ));
