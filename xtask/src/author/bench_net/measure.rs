@@ -333,9 +333,10 @@ fn no_errors(line: &Line) -> std::result::Result<(), String> {
 /// thousand connections keeps a Python server busy for seconds, and a
 /// measurement started meanwhile would count that work against it.
 /// It looks every 100 ms and returns once the tick counters moved by at
-/// most one over the last 300 ms (USER_HZ 100: under two ticks, 20 ms, of
-/// CPU time, about 7% of a CPU): an idle server costs 0.3 s, and a round
-/// has ten of these per server.
+/// most one over the last 300 ms (USER_HZ 100, utime and stime each
+/// rounded down: under three ticks, 30 ms, of CPU time, about 10% of a
+/// CPU): an idle server costs 0.3 s, and a round has ten of these per
+/// server.
 fn settle(pid: u32) {
     let cpu_ticks = || -> Option<u64> {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;

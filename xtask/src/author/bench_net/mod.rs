@@ -157,9 +157,10 @@ fn check_quick(round: &Round, plan: &Plan) -> Result {
 }
 
 /// Before a round, with none of the bench's programs running: how busy
-/// the CPUs are, measured over one second, waiting (at most a minute) for
-/// it to fall under 5%, as after the last round's servers are gone. What is
-/// left is other processes, which would compete with the round.
+/// the CPUs are, measured over one second, waiting for it to fall under 5%,
+/// as it should once the previous round's servers have exited. What is left
+/// is other processes, which would compete with the round; after a minute
+/// it returns what it saw, and the round runs anyway.
 fn wait_for_quiet() -> Option<f64> {
     let deadline = Instant::now() + std::time::Duration::from_secs(60);
     loop {

@@ -29,7 +29,8 @@ pub struct Context {
     pub date: String,
     pub load_start: Option<f64>,
     pub load_end: Option<f64>,
-    /// The busiest second before a round, as a share of all CPUs.
+    /// The highest, over all rounds, of the one-second sample the wait for
+    /// quiet CPUs ended on before each round, as a share of all CPUs.
     pub busy_max: Option<f64>,
     pub rounds: usize,
     pub seconds: f64,
@@ -356,7 +357,7 @@ pub fn page(rounds: &[Round], plan: &Plan, ctx: &Context) -> String {
         "<!-- ANCHOR: env -->\n> 测量环境：{}，{} 个 CPU，{}；Python {}，\
          uvloop {}，gevent {}，curio {}，Twisted {}，tokio {}。\
          测量于 {}，{} 轮，共 {:.0} 秒。每一轮开始前、被测的程序都没有运行时，\
-         CPU 在一秒钟里忙的时间最多占 {}（那是别的进程；它接近 0，这台机器才是\
+         所有 CPU 合计，一秒钟里忙的时间最多占 {}（那是别的进程；它接近 0，每一轮开始时机器才是\
          安静的）。1 分钟平均负载开始时 {}、结束时 {}：它数的是可运行和不可中断\
          的线程，被测的每连接一个线程的服务器关闭一万个连接时的线程也算在内，\
          所以只是一个粗略的提示。\
