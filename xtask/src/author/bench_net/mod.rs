@@ -2,7 +2,8 @@
 //! Part 5 under the same load, for chapter 27. Three parts: [`servers`]
 //! starts each server pinned to one CPU, [`measure`] runs the load
 //! generator against it round after round, [`render`] writes the medians,
-//! ranges and ratios to `src/generated/ch27-figures.md`.
+//! ranges and ratios to `src/generated/ch27-figures.md`, whose charts are
+//! then drawn as SVGs (`cargo xtask diagrams`).
 //!
 //! `--quick` (part of `cargo xtask test`) is a sanity run of a few seconds
 //! per server: every measurement must give a non-zero figure with every
@@ -100,13 +101,14 @@ pub fn run(root: &Path, args: &[String]) -> Result {
     fs::write(&path, render::page(&all, &plan, &ctx))?;
     println!(
         "wrote {FIGURES}; measuring took {:.0?}, {:.0?} with the build; \
-         load average {} at the end. Run `cargo xtask diagrams` to draw \
-         its charts.",
+         load average {} at the end. Drawing its charts:",
         measuring.elapsed(),
         start.elapsed(),
         ctx.load_end.map_or("unknown".into(), |l| format!("{l:.2}")),
     );
-    Ok(())
+    // The charts are mermaid in the figures file; the book shows them as
+    // SVGs drawn for the light and the dark theme (Node.js, Chromium).
+    crate::site::diagrams::run(root, &[])
 }
 
 /// The sanity run: one round of the quick plan; every figure there.
