@@ -65,6 +65,8 @@
 //! lines before it are its standard output, checked as usual. The book shows
 //! the line as `TEXT`.
 
+pub mod book_json;
+pub mod cjk;
 pub mod diagrams;
 pub mod quiz;
 

@@ -4,6 +4,7 @@
 
 use crate::report::Report;
 pub mod bench_venv;
+pub mod cjk_breaks;
 pub mod code_blocks;
 pub mod copyout;
 pub mod diagrams;
@@ -56,6 +57,10 @@ pub fn run(root: &Path) -> Result {
     let book_built = built.is_ok();
     report.record("book build", built);
     report.record("book links", links::check(&root.join("book")));
+    report.record(
+        "no spaces inside Chinese sentences",
+        cjk_breaks::check(&root.join("book")),
+    );
     report.record("inline code as written", inline_code::check(root));
     report.merge(browser::check(root, book_built));
     // After the browser tests: printing adds nothing to the pages they see.

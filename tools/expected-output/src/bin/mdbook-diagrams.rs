@@ -8,6 +8,7 @@
 //! becomes `<pre class="mermaid">`, which theme/diagrams.js draws in the
 //! browser; `cargo xtask test` fails until the SVGs are regenerated.
 
+use expected_output::book_json::for_each_chapter;
 use expected_output::diagrams::{self, Rendered};
 use serde_json::Value;
 use std::io::{self, Read, Write};
@@ -47,39 +48,21 @@ fn lookup(dir: &Path, key: &str) -> Option<Rendered> {
     })
 }
 
-/// Walks the book's JSON generically (as mdbook-expected-output does) and
-/// rewrites every chapter's `content`.
-fn rewrite_chapters(value: &mut Value, dir: &Path) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::Object(chapter)) = map.get_mut("Chapter") {
-                let path = chapter
-                    .get("source_path")
-                    .and_then(Value::as_str)
-                    .unwrap_or("?")
-                    .to_string();
-                if let Some(Value::String(content)) = chapter.get_mut("content")
-                {
-                    let (text, missing) =
-                        diagrams::inline(content, |k| lookup(dir, k));
-                    for d in missing {
-                        // Not a warning line: `mdbook serve` keeps working,
-                        // and the check in `cargo xtask test` names it.
-                        eprintln!(
-                            "mdbook-diagrams: {path}: the diagram at line {} \
-                             has no rendered SVG; the browser draws it \
-                             (run `cargo xtask diagrams`)",
-                            d.line
-                        );
-                    }
-                    *content = text;
-                }
-            }
-            map.values_mut().for_each(|v| rewrite_chapters(v, dir));
+/// Inlines the rendered diagrams in every chapter.
+fn rewrite_chapters(book: &mut Value, dir: &Path) {
+    for_each_chapter(book, &mut |path, content| {
+        let (text, missing) = diagrams::inline(content, |k| lookup(dir, k));
+        for d in missing {
+            // Not a warning line: `mdbook serve` keeps working, and the
+            // check in `cargo xtask test` names it.
+            let shown = if path.is_empty() { "?" } else { path };
+            eprintln!(
+                "mdbook-diagrams: {shown}: the diagram at line {} has no \
+                 rendered SVG; the browser draws it (run `cargo xtask \
+                 diagrams`)",
+                d.line
+            );
         }
-        Value::Array(items) => {
-            items.iter_mut().for_each(|v| rewrite_chapters(v, dir))
-        }
-        _ => {}
-    }
+        *content = text;
+    });
 }
