@@ -62,28 +62,36 @@ pub fn breaks_to_join(markdown: &str) -> Vec<Range<usize>> {
     // The last character a reader sees before the current position, and
     // the soft break waiting for the first one after it.
     let mut last_seen: Option<char> = None;
+    // A soft break whose last character before it was Chinese: the gap
+    // from the break to the first event after it (the next line's text,
+    // or the `[` or `**` that opens it).
     let mut pending: Option<Range<usize>> = None;
+    let mut gap_open = false;
     for (event, range) in
         new_cmark_parser(markdown, &options).into_offset_iter()
     {
+        if gap_open {
+            if let Some(gap) = &mut pending {
+                gap.end = range.start;
+            }
+            gap_open = false;
+        }
         match event {
             Event::SoftBreak => {
                 pending = last_seen
                     .filter(|&c| is_cjk(c))
                     .map(|_| range.start..range.end);
+                gap_open = pending.is_some();
                 last_seen = Some(' ');
             }
             Event::Text(text) => {
-                if let (Some(brk), Some(first)) =
+                if let (Some(gap), Some(first)) =
                     (pending.take(), text.chars().next())
                 {
-                    // The gap runs from the break to where this text
-                    // starts in the source; it may hold only white space
-                    // and block-quote markers, or it is not one paragraph
-                    // line running on (then it is left alone).
-                    let gap = brk.start..range.start;
+                    // The gap may hold only white space and block-quote
+                    // markers, or it is not one paragraph running on into
+                    // the next line (then it is left alone).
                     if is_cjk(first)
-                        && range.start >= brk.end
                         && markdown[gap.clone()]
                             .chars()
                             .all(|c| c.is_whitespace() || c == '>')
@@ -113,15 +121,49 @@ pub fn breaks_to_join(markdown: &str) -> Vec<Range<usize>> {
 
 /// `markdown` with every soft break between two Chinese characters
 /// removed (see the module documentation).
+///
+/// A join must not change how the rest of the line parses. It can: a
+/// closing `**` after punctuation counts as closing only when white space
+/// (the line break) follows it, so `**“引文。”**⏎它` joined would lose its
+/// emphasis. So the result is parsed again, and where its structure
+/// differs, the joins are tried one at a time and a join that changes the
+/// structure is left out (the built-HTML check then names that line, and
+/// the source is wrapped elsewhere).
 pub fn join_lines(markdown: &str) -> String {
+    let joins = breaks_to_join(markdown);
+    let all = apply(markdown, &joins);
+    let expected = structure(markdown);
+    if structure(&all) == expected {
+        return all;
+    }
+    let mut kept = Vec::new();
+    for gap in joins {
+        kept.push(gap);
+        if structure(&apply(markdown, &kept)) != expected {
+            kept.pop();
+        }
+    }
+    apply(markdown, &kept)
+}
+
+fn apply(markdown: &str, gaps: &[Range<usize>]) -> String {
     let mut out = String::with_capacity(markdown.len());
     let mut at = 0;
-    for gap in breaks_to_join(markdown) {
+    for gap in gaps {
         out.push_str(&markdown[at..gap.start]);
         at = gap.end;
     }
     out.push_str(&markdown[at..]);
     out
+}
+
+/// The events of a parse other than text and soft breaks: what a join may
+/// not change.
+fn structure(markdown: &str) -> Vec<String> {
+    new_cmark_parser(markdown, &MarkdownOptions::default())
+        .filter(|e| !matches!(e, Event::Text(_) | Event::SoftBreak))
+        .map(|e| format!("{e:?}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -149,6 +191,14 @@ mod tests {
         assert_eq!(
             join_lines("这是**重点**\n然后[链接](a.md)\n继续\n"),
             "这是**重点**然后[链接](a.md)继续\n"
+        );
+        // Joined, the closing `**` would follow punctuation and precede a
+        // letter, and so no longer close: that break stays.
+        let quote = "特点：**“特例。”**\n它出自\n这里\n";
+        assert_eq!(join_lines(quote), "特点：**“特例。”**\n它出自这里\n");
+        assert_eq!(
+            join_lines("第 11 章的\n[示例](a.md)和\n**重点**\n"),
+            "第 11 章的[示例](a.md)和**重点**\n"
         );
     }
 

@@ -322,6 +322,30 @@ fn faults() -> Vec<Fault> {
             check: |root| messages(book::build(root)),
             names: &["book.toml", "no-such-key"],
         },
+        Fault {
+            what: "Chinese prose built without joining its source lines",
+            apply: |root| {
+                // The whole section goes, as if it had never been added.
+                edit(root, "book.toml", |t| {
+                    let start = t.find("[preprocessor.cjk-lines]\n");
+                    let start = start.ok_or("no [preprocessor.cjk-lines]")?;
+                    let end = t[start + 1..]
+                        .find("\n[")
+                        .map_or(t.len(), |e| start + 2 + e);
+                    Ok(format!("{}{}", &t[..start], &t[end..]))
+                })
+            },
+            check: |root| {
+                let mut report = Report::default();
+                report.record("book build", book::build(root));
+                report.record(
+                    "no spaces inside Chinese sentences",
+                    super::cjk_breaks::check(&root.join("book")),
+                );
+                report.failure_messages()
+            },
+            names: &["book/ch03-send.html", "between Chinese characters"],
+        },
     ]
 }
 
