@@ -9,8 +9,18 @@
 //!   drain limit;
 //! - cut: with `--drain-secs 1`, SIGTERM, and a client that never
 //!   half-closes: it is cut no earlier than 1 s and soon after, the server
-//!   says so and exits 0.
+//!   says so and exits 0;
+//! - in process: `drain_backlog` (and its Python twin) runs the same
+//!   `serve` with the shutdown triggered inside the process, where the
+//!   signal and the connections need not arrive in one turn of the event
+//!   loop: with a full accept queue, right after a connect (20 rounds),
+//!   and while 50 clients are connecting. Every client whose connect
+//!   returned before the trigger must get its line back; none is reset.
+//!   (A client whose handshake completes after the server's last
+//!   `accept` and before it closes the listener is reset: no server can
+//!   prevent that, so the trigger always follows the clients' connects.)
 
+use super::running;
 use crate::report::Report;
 use crate::{Result, cmd};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
@@ -24,6 +34,15 @@ use std::time::{Duration, Instant};
 
 pub const RUST_BIN: &str = "listings/ch25/src/bin/echo_graceful.rs";
 pub const PYTHON: &str = "listings/ch25/python/echo_graceful.py";
+pub const RUST_IN_PROCESS: &str = "listings/ch25/src/bin/drain_backlog.rs";
+pub const PYTHON_IN_PROCESS: &str = "listings/ch25/python/drain_backlog.py";
+/// Where the Rust `serve` is, which the in-process harness runs.
+pub const RUST_SERVE: &str = "listings/ch25/src/graceful.rs";
+/// Rounds of "signal right after a connect", and clients arriving.
+const ROUNDS: usize = 20;
+const ARRIVING: usize = 50;
+/// Mio's listen backlog (128) plus the one more that Linux queues.
+const BACKLOG: usize = 129;
 
 const CLIENTS: usize = 50;
 const LINES: usize = 100;
@@ -42,6 +61,8 @@ pub fn check(root: &Path) -> Report {
         "--locked",
         "--bin",
         "echo_graceful",
+        "--bin",
+        "drain_backlog",
         "-p",
         "ch25",
     ]));
@@ -78,7 +99,88 @@ pub fn check(root: &Path) -> Report {
             cut,
         );
     }
+    for source in [RUST_IN_PROCESS, PYTHON_IN_PROCESS] {
+        let result = if source == RUST_IN_PROCESS && built.is_err() {
+            Err("not run: ch25 does not build".into())
+        } else {
+            let mut c = if source == RUST_IN_PROCESS {
+                Command::new(cmd::target_dir(root).join("debug/drain_backlog"))
+            } else {
+                let mut c = Command::new("python3");
+                c.arg("-u").arg("drain_backlog.py");
+                c
+            };
+            let dir = if source == RUST_IN_PROCESS {
+                ""
+            } else {
+                "listings/ch25/python"
+            };
+            c.current_dir(root.join(dir));
+            in_process(c, source)
+        };
+        report.record(
+            &format!("graceful shutdown {source}: triggered in process"),
+            result,
+        );
+    }
     report
+}
+
+/// Runs the in-process harness; every client must be echoed, none reset.
+fn in_process(mut command: Command, source: &str) -> Result {
+    command
+        .args(["--rounds", &ROUNDS.to_string()])
+        .args(["--arriving", &ARRIVING.to_string()]);
+    let run = running::run_with_timeout(&mut command, running::timeout())
+        .map_err(|e| format!("{source}: {e}"))?;
+    let stdout = &run.stdout;
+    for line in stdout.lines() {
+        println!("    {line}");
+    }
+    // The Rust `serve` lives in the library; name it, since a fault there
+    // shows up here.
+    let server = if source == RUST_IN_PROCESS {
+        format!("{source} (serve in {RUST_SERVE})")
+    } else {
+        format!("{source} (serve in {PYTHON})")
+    };
+    let mut problems = Vec::new();
+    for (what, n) in [
+        (format!("{BACKLOG} clients queued"), BACKLOG),
+        (format!("{ROUNDS} signals right after a connect"), ROUNDS),
+        (format!("{ARRIVING} clients arriving"), ARRIVING),
+    ] {
+        let expected = format!("{what}: {n} echoed, 0 reset");
+        match stdout.lines().find(|l| l.starts_with(&format!("{what}:"))) {
+            Some(line) if line == expected => {}
+            Some(line) => problems.push(format!(
+                "`{line}`, expected `{expected}` (clients that connected \
+                 before the shutdown were reset or not answered)"
+            )),
+            None => problems.push(format!("no line `{what}: …`")),
+        }
+    }
+    if run.timed_out {
+        problems.push(format!("killed after {:.0?}", run.elapsed));
+    } else if !run.status_ok {
+        problems.push(format!(
+            "exited with {}{}",
+            run.status,
+            running::stderr_tail(&run.stderr)
+        ));
+    }
+    // Any line after a tally line names a client's other failure.
+    if let Some(detail) = stdout.lines().find(|l| l.starts_with("  ")) {
+        problems.push(format!("a client: {}", detail.trim()));
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{server}: shutdown triggered in process lost clients:\n  {}",
+        problems.join("\n  ")
+    )
+    .into())
 }
 
 /// A started server: killed when dropped, so no failure leaks a process.
