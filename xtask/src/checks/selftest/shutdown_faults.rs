@@ -15,6 +15,11 @@ const TAKE_QUEUED: &str = r#"    if let Err(e) = take_queued(listener, &mut spaw
         eprintln!("accept failed while draining the queue: {e}");
     }
 "#;
+/// The refusal of a long line, and the same refusal closing at once.
+const REFUSE: &str = "                return refuse(read, write).await;\n";
+const CLOSE_AT_ONCE: &str = r#"                write.write_all(b"ERR line too long\n").await?;
+                return Ok(());
+"#;
 const UNTIL_PENDING: &str = r#"    while let Some(Ok((stream, _))) =
         std::future::poll_fn(|cx| match listener.poll_accept(cx) {
             std::task::Poll::Ready(accepted) => std::task::Poll::Ready(Some(accepted)),
@@ -55,6 +60,15 @@ pub(super) fn faults() -> Vec<Fault> {
             },
             check: |root| graceful::check(root).failure_messages(),
             names: &[graceful::RUST_SERVE, "0 reset"],
+        },
+        Fault {
+            what: "a graceful server that closes at once after ERR (a reset \
+                   with unread input)",
+            apply: |root| {
+                edit(root, GRACEFUL, |t| replace_once(t, REFUSE, CLOSE_AT_ONCE))
+            },
+            check: |root| graceful::check(root).failure_messages(),
+            names: &[graceful::RUST_BIN, "ERR line missing"],
         },
         Fault {
             what: "a \"fixed\" select! loop that still loses bytes (its \
