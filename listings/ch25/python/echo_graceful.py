@@ -12,6 +12,7 @@ import socket
 import sys
 
 MAX_LINE = 8192
+LINGER = 1.0  # how long a refused client may go on sending
 
 
 # ANCHOR: connection
@@ -24,17 +25,36 @@ async def echo(reader, writer, lines):
         except asyncio.IncompleteReadError:
             return  # end of input (a last line without \n is dropped)
         except asyncio.LimitOverrunError:
-            writer.write(b"ERR line too long\n")
-            await writer.drain()
+            await refuse(reader, writer)
             return
         writer.write(line)
         await writer.drain()
         lines[0] += 1
 
 
-async def connection(reader, writer, number):
-    lines = [0]
+async def refuse(reader, writer):
+    """Says why, then ends the connection without losing what we wrote.
+    Closing a socket that still has unread input makes Linux send a reset
+    and throw away what is queued to send (the ERR line, and echoes the
+    client has not read yet), so stop writing, then read and discard
+    until the client closes too, for at most LINGER seconds."""
+    writer.write(b"ERR line too long\n")
+    await writer.drain()
+    writer.write_eof()
     try:
+        async with asyncio.timeout(LINGER):
+            while await reader.read(65536):
+                pass
+    except TimeoutError:
+        pass
+
+
+async def connection(conn, number):
+    lines = [0]
+    writer = None
+    try:
+        reader, writer = await asyncio.open_connection(
+            sock=conn, limit=MAX_LINE)
         await echo(reader, writer, lines)
     except asyncio.CancelledError:
         print(f"cut connection #{number} after {lines[0]} line(s)")
@@ -44,7 +64,10 @@ async def connection(reader, writer, number):
         # One client's reset must not fail the group (and so the server).
         print(f"connection #{number}: {e}", file=sys.stderr)
     finally:
-        writer.close()
+        if writer is None:
+            conn.close()
+        else:
+            writer.close()
 # ANCHOR_END: connection
 
 
@@ -57,21 +80,44 @@ async def serve(sock, drain):
         loop.add_signal_handler(
             sig, lambda name=sig.name: stop.done() or stop.set_result(name))
     print(f"listening on {sock.getsockname()[0]}:{sock.getsockname()[1]}")
+    sock.setblocking(False)
     tasks = set()  # the open connections; a task leaves when it ends
     count = 0
     async with asyncio.TaskGroup() as group:
-        def accepted(reader, writer):
+        def take_queued():
+            """Accepts until the kernel's queue is empty. Each connection
+            is a task of the group from the moment it leaves the queue, so
+            the drain below sees every connection the kernel handed over."""
             nonlocal count
-            count += 1
-            task = group.create_task(connection(reader, writer, count))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
+            while True:
+                try:
+                    conn, _ = sock.accept()
+                except (BlockingIOError, InterruptedError):
+                    return  # the queue is empty
+                except ConnectionAbortedError:
+                    continue  # this client gave up; the rest still wait
+                except OSError as e:
+                    # Out of file descriptors, say: the clients stay
+                    # queued; try again a little later instead of spinning.
+                    print(f"accept failed: {e}", file=sys.stderr)
+                    if not stop.done():
+                        loop.remove_reader(sock)
+                        loop.call_later(0.1, lambda: stop.done()
+                                        or loop.add_reader(sock, take_queued))
+                    return
+                count += 1
+                task = group.create_task(connection(conn, count))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
 
-        # backlog: start_server calls listen() again, with 100 by default.
-        server = await asyncio.start_server(
-            accepted, sock=sock, limit=MAX_LINE, backlog=1024)
+        loop.add_reader(sock, take_queued)
         name = await stop
-        server.close()  # closes the listening socket: connects are refused
+        loop.remove_reader(sock)
+        # The signal may be handled in the same loop step as a new
+        # connection, before the reader above has run: take what the
+        # kernel has queued, then close, so that connects are refused.
+        take_queued()
+        sock.close()
         print(f"{name}: stopped accepting; draining {len(tasks)} "
               f"connection(s), limit {drain}s")
         # asyncio.wait, not gather: a gather that times out cancels
@@ -112,4 +158,5 @@ def main():
     asyncio.run(serve(sock, args.drain_secs))
 
 
-main()
+if __name__ == "__main__":
+    main()

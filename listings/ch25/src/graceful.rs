@@ -2,9 +2,8 @@
 //! gracefully: on the shutdown signal it stops accepting, lets every open
 //! connection finish, and cuts only the ones still open after the drain
 //! limit.
-use std::future::{Future, poll_fn};
+use std::future::Future;
 use std::io;
-use std::task::Poll;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -14,6 +13,8 @@ use tokio_util::task::TaskTracker;
 
 /// The longest line the protocol accepts, not counting the `\n`.
 pub const MAX_LINE: usize = 8192;
+/// How long a refused client may go on sending before we close.
+const LINGER: Duration = Duration::from_secs(1);
 
 // ANCHOR: serve
 /// Serves until `shutdown` completes (it yields the signal's name), then
@@ -51,16 +52,9 @@ pub async fn serve(
     // Clients whose handshake the kernel already completed think they
     // are connected and may have sent lines: serve them too, then close
     // the listening socket, so that any later connect is refused.
-    while let Some(Ok((stream, _))) =
-        poll_fn(|cx| match listener.poll_accept(cx) {
-            Poll::Ready(accepted) => Poll::Ready(Some(accepted)),
-            Poll::Pending => Poll::Ready(None),
-        })
-        .await
-    {
-        spawn(stream);
+    if let Err(e) = take_queued(listener, &mut spawn) {
+        eprintln!("accept failed while draining the queue: {e}");
     }
-    drop(listener);
     tracker.close();
     println!(
         "{signal}: stopped accepting; draining {} connection(s), \
@@ -79,6 +73,33 @@ pub async fn serve(
         "drain limit reached after {:.1?}: cut {left} connection(s)",
         start.elapsed()
     );
+}
+
+/// Accepts every connection waiting in the kernel's queue, then closes
+/// the listening socket.
+fn take_queued(
+    listener: TcpListener,
+    spawn: &mut impl FnMut(TcpStream),
+) -> io::Result<()> {
+    // `Pending` from `poll_accept` would not mean "the queue is empty":
+    // tokio answers from the readiness it has cached, and a task that has
+    // spent its budget gets `Pending` as well. Only `accept(2)` itself
+    // knows, so take the socket out of tokio and ask it until it says
+    // `WouldBlock` (tokio leaves it in non-blocking mode).
+    let listener = listener.into_std()?;
+    loop {
+        let stream = match listener.accept() {
+            Ok((stream, _peer)) => stream,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+            // This client gave up before we took it; the rest still wait.
+            Err(e) if e.kind() == io::ErrorKind::ConnectionAborted => continue,
+            Err(e) => return Err(e),
+        };
+        // The new socket does not inherit O_NONBLOCK from the listener,
+        // and tokio only takes non-blocking sockets.
+        stream.set_nonblocking(true)?;
+        spawn(TcpStream::from_std(stream)?);
+    }
 }
 // ANCHOR_END: serve
 
@@ -122,14 +143,30 @@ async fn echo(
             .await?;
         if line.last() != Some(&b'\n') {
             if line.len() > MAX_LINE {
-                write.write_all(b"ERR line too long\n").await?;
+                return refuse(read, write).await;
             }
-            // Otherwise: end of input (a last line without `\n` is not a
-            // line of the protocol).
+            // End of input (a last line without `\n` is not a line of the
+            // protocol).
             return Ok(());
         }
         write.write_all(&line).await?;
         *lines += 1;
     }
+}
+
+/// Says why, then ends the connection without losing what we wrote.
+/// Closing a socket that still has unread input makes Linux send a reset
+/// and throw away what is queued to send (the `ERR` line, and echoes the
+/// client has not read yet), so stop writing, then read and discard until
+/// the client closes too, for at most [`LINGER`].
+async fn refuse(
+    read: &mut (impl AsyncBufReadExt + Unpin),
+    write: &mut (impl AsyncWriteExt + Unpin),
+) -> io::Result<()> {
+    write.write_all(b"ERR line too long\n").await?;
+    write.shutdown().await?;
+    let _ =
+        timeout(LINGER, tokio::io::copy(read, &mut tokio::io::sink())).await;
+    Ok(())
 }
 // ANCHOR_END: connection

@@ -9,8 +9,23 @@
 //!   drain limit;
 //! - cut: with `--drain-secs 1`, SIGTERM, and a client that never
 //!   half-closes: it is cut no earlier than 1 s and soon after, the server
-//!   says so and exits 0.
+//!   says so and exits 0;
+//! - refusal: a client sends valid lines, a line of 9,000 bytes and more
+//!   data behind it, all without waiting, and reads only after a pause,
+//!   with a small receive buffer; it must get every echo and the `ERR`
+//!   line, then EOF, not a reset (100 lines + 100 KB and 1,000 lines +
+//!   2 MB, three times each);
+//! - in process: `drain_backlog` (and its Python twin) runs the same
+//!   `serve` with the shutdown triggered inside the process, where the
+//!   signal and the connections need not arrive in one turn of the event
+//!   loop: with a full accept queue, right after a connect (20 rounds),
+//!   and while 50 clients are connecting. Every client whose connect
+//!   returned before the trigger must get its line back; none is reset.
+//!   (A client whose handshake completes after the server's last
+//!   `accept` and before it closes the listener is reset: no server can
+//!   prevent that, so the trigger always follows the clients' connects.)
 
+use super::running;
 use crate::report::Report;
 use crate::{Result, cmd};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
@@ -24,6 +39,15 @@ use std::time::{Duration, Instant};
 
 pub const RUST_BIN: &str = "listings/ch25/src/bin/echo_graceful.rs";
 pub const PYTHON: &str = "listings/ch25/python/echo_graceful.py";
+pub const RUST_IN_PROCESS: &str = "listings/ch25/src/bin/drain_backlog.rs";
+pub const PYTHON_IN_PROCESS: &str = "listings/ch25/python/drain_backlog.py";
+/// Where the Rust `serve` is, which the in-process harness runs.
+pub const RUST_SERVE: &str = "listings/ch25/src/graceful.rs";
+/// Rounds of "signal right after a connect", and clients arriving.
+const ROUNDS: usize = 20;
+const ARRIVING: usize = 50;
+/// Mio's listen backlog (128) plus the one more that Linux queues.
+const BACKLOG: usize = 129;
 
 const CLIENTS: usize = 50;
 const LINES: usize = 100;
@@ -42,6 +66,8 @@ pub fn check(root: &Path) -> Report {
         "--locked",
         "--bin",
         "echo_graceful",
+        "--bin",
+        "drain_backlog",
         "-p",
         "ch25",
     ]));
@@ -77,8 +103,101 @@ pub fn check(root: &Path) -> Report {
             &format!("graceful shutdown {source}: cut at the drain limit"),
             cut,
         );
+        let refused = if source == RUST_BIN && built.is_err() {
+            Err("not run: ch25 does not build".into())
+        } else {
+            refuse_pipelined(server(source), source)
+        };
+        report.record(
+            &format!(
+                "graceful shutdown {source}: a long line refused with \
+                 data behind it"
+            ),
+            refused,
+        );
+    }
+    for source in [RUST_IN_PROCESS, PYTHON_IN_PROCESS] {
+        let result = if source == RUST_IN_PROCESS && built.is_err() {
+            Err("not run: ch25 does not build".into())
+        } else {
+            let mut c = if source == RUST_IN_PROCESS {
+                Command::new(cmd::target_dir(root).join("debug/drain_backlog"))
+            } else {
+                let mut c = Command::new("python3");
+                c.arg("-u").arg("drain_backlog.py");
+                c
+            };
+            let dir = if source == RUST_IN_PROCESS {
+                ""
+            } else {
+                "listings/ch25/python"
+            };
+            c.current_dir(root.join(dir));
+            in_process(c, source)
+        };
+        report.record(
+            &format!("graceful shutdown {source}: triggered in process"),
+            result,
+        );
     }
     report
+}
+
+/// Runs the in-process harness; every client must be echoed, none reset.
+fn in_process(mut command: Command, source: &str) -> Result {
+    command
+        .args(["--rounds", &ROUNDS.to_string()])
+        .args(["--arriving", &ARRIVING.to_string()]);
+    let run = running::run_with_timeout(&mut command, running::timeout())
+        .map_err(|e| format!("{source}: {e}"))?;
+    let stdout = &run.stdout;
+    for line in stdout.lines() {
+        println!("    {line}");
+    }
+    // The Rust `serve` lives in the library; name it, since a fault there
+    // shows up here.
+    let server = if source == RUST_IN_PROCESS {
+        format!("{source} (serve in {RUST_SERVE})")
+    } else {
+        format!("{source} (serve in {PYTHON})")
+    };
+    let mut problems = Vec::new();
+    for (what, n) in [
+        (format!("{BACKLOG} clients queued"), BACKLOG),
+        (format!("{ROUNDS} signals right after a connect"), ROUNDS),
+        (format!("{ARRIVING} clients arriving"), ARRIVING),
+    ] {
+        let expected = format!("{what}: {n} echoed, 0 reset");
+        match stdout.lines().find(|l| l.starts_with(&format!("{what}:"))) {
+            Some(line) if line == expected => {}
+            Some(line) => problems.push(format!(
+                "`{line}`, expected `{expected}` (clients that connected \
+                 before the shutdown were reset or not answered)"
+            )),
+            None => problems.push(format!("no line `{what}: …`")),
+        }
+    }
+    if run.timed_out {
+        problems.push(format!("killed after {:.0?}", run.elapsed));
+    } else if !run.status_ok {
+        problems.push(format!(
+            "exited with {}{}",
+            run.status,
+            running::stderr_tail(&run.stderr)
+        ));
+    }
+    // Any line after a tally line names a client's other failure.
+    if let Some(detail) = stdout.lines().find(|l| l.starts_with("  ")) {
+        problems.push(format!("a client: {}", detail.trim()));
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{server}: shutdown triggered in process lost clients:\n  {}",
+        problems.join("\n  ")
+    )
+    .into())
 }
 
 /// A started server: killed when dropped, so no failure leaks a process.
@@ -362,4 +481,118 @@ fn cut_at_limit(command: Command, source: &str) -> Result {
                 .into())
         }
     }
+}
+
+/// The answer the server owes to `valid` lines, a 9,000-byte line and
+/// `junk` bytes after it, all sent before the client reads anything.
+fn refuse_pipelined(command: Command, source: &str) -> Result {
+    let server = Server::start(command, source, DRAIN_SECS)?;
+    let mut problems = Vec::new();
+    for round in 0..3 {
+        for (valid, junk) in [(100, 100_000), (1000, 2_000_000)] {
+            if let Err(e) = pipelined(&server.addr, valid, junk) {
+                problems.push(format!(
+                    "round {round}, {valid} lines + {junk} bytes: {e}"
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{source}: a refused long line lost data sent before it \
+         (close with unread input sends a reset):\n  {}",
+        problems.join("\n  ")
+    )
+    .into())
+}
+
+fn pipelined(
+    addr: &str,
+    valid: usize,
+    junk: usize,
+) -> std::result::Result<(), String> {
+    let mut stream = TcpStream::connect(addr).map_err(|e| e.to_string())?;
+    // A small receive buffer keeps the echoes waiting in the server's send
+    // buffer, where a reset would throw them away.
+    small_receive_buffer(&stream)?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .map_err(|e| e.to_string())?;
+    let lines: String = (0..valid)
+        .map(|n| format!("{n:05}{}\n", "x".repeat(58)))
+        .collect();
+    let mut data = lines.clone().into_bytes();
+    data.extend(std::iter::repeat_n(b'y', 9000));
+    data.push(b'\n');
+    data.extend(std::iter::repeat_n(b'z', junk));
+    let mut writer = stream.try_clone().map_err(|e| e.to_string())?;
+    // The server may stop reading (and close) before all of it is sent.
+    let sender = thread::spawn(move || {
+        let _ = writer.write_all(&data);
+    });
+    thread::sleep(Duration::from_millis(300));
+    let mut got = Vec::new();
+    let read = stream.read_to_end(&mut got);
+    let _ = sender.join();
+    let expected = format!("{lines}ERR line too long\n");
+    if got == expected.as_bytes() && read.is_ok() {
+        return Ok(());
+    }
+    let got = String::from_utf8_lossy(&got);
+    Err(format!(
+        "{} of {valid} echoes, ERR line {}, then {}",
+        got.matches('x').count() / 58,
+        if got.contains("ERR line too long\n") {
+            "received"
+        } else {
+            "missing"
+        },
+        match read {
+            Ok(_) => "EOF".to_string(),
+            Err(e) => e.to_string(),
+        }
+    ))
+}
+
+fn small_receive_buffer(stream: &TcpStream) -> std::result::Result<(), String> {
+    use std::os::fd::AsRawFd;
+    /// An `int` option value. Declared with the same shape as the
+    /// `struct linger` of protocol/cases.rs, because Rust warns when two
+    /// declarations of one C function differ; `len` says the kernel reads
+    /// only the first field.
+    #[repr(C)]
+    struct IntOption {
+        value: i32,
+        unused: i32,
+    }
+    unsafe extern "C" {
+        fn setsockopt(
+            fd: i32,
+            level: i32,
+            name: i32,
+            value: *const IntOption,
+            len: u32,
+        ) -> i32;
+    }
+    // <asm-generic/socket.h>, used by x86_64 and aarch64 Linux.
+    const SOL_SOCKET: i32 = 1;
+    const SO_RCVBUF: i32 = 8;
+    let size = IntOption {
+        value: 4096,
+        unused: 0,
+    };
+    let len = std::mem::size_of::<i32>() as u32;
+    // SAFETY: a valid socket, and a pointer to at least `len` live bytes.
+    let rc = unsafe {
+        setsockopt(stream.as_raw_fd(), SOL_SOCKET, SO_RCVBUF, &size, len)
+    };
+    if rc != 0 {
+        return Err(format!(
+            "setsockopt(SO_RCVBUF): {}",
+            std::io::Error::last_os_error()
+        ));
+    }
+    Ok(())
 }

@@ -1,4 +1,4 @@
-//! A `select!` loop that loses bytes, and four loops that do not. The
+//! A `select!` loop that loses bytes, and five loops that do not. The
 //! same input each time: three lines, each written in two halves 100 ms
 //! apart, while a 100 ms ticker fires between the halves. Time is virtual
 //! (`start_paused`), so every run interleaves exactly the same way.
@@ -124,8 +124,26 @@ async fn future_outside(input: BufReader<DuplexStream>) -> Vec<String> {
 }
 // ANCHOR_END: pinned
 
+// ANCHOR: lines_next
+/// Fix 3: `Lines::next_line` keeps a half line in the `Lines` itself, so
+/// it is cancel safe.
+async fn lines_next(input: BufReader<DuplexStream>) -> Vec<String> {
+    let (mut tick, mut got) = (ticker(), Vec::new());
+    let mut lines = input.lines();
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            line = lines.next_line() => match line.unwrap() {
+                Some(line) => got.push(line),
+                None => return got,
+            },
+        }
+    }
+}
+// ANCHOR_END: lines_next
+
 // ANCHOR: channel
-/// Fix 3: a task of its own reads lines; the loop selects on
+/// Fix 4: a task of its own reads lines; the loop selects on
 /// `Receiver::recv`, which is cancel safe.
 async fn via_channel(input: BufReader<DuplexStream>) -> Vec<String> {
     let (tx, mut rx) = mpsc::channel(8);
@@ -171,5 +189,6 @@ async fn main() {
     report("string_outside", &string_outside(connect()).await);
     report("bytes_outside", &bytes_outside(connect()).await);
     report("future_outside", &future_outside(connect()).await);
+    report("lines_next", &lines_next(connect()).await);
     report("via_channel", &via_channel(connect()).await);
 }
