@@ -8,6 +8,7 @@ import sys
 
 MAX_LINE = 8192
 TOO_LONG = b"ERR line too long\n"
+LINGER = 1.0  # how long a refused client may go on sending (see refuse)
 MIN_FILES = 16  # stdin/out/err, epoll, a wake-up pipe, the listener...
 
 
@@ -25,8 +26,7 @@ async def echo(reader, writer):
                 # converted), after dropping what it had buffered.
                 line = await reader.readline()
             except ValueError:
-                writer.write(TOO_LONG)
-                await writer.drain()
+                await refuse(reader, writer)
                 return
             if not line.endswith(b"\n"):
                 return  # the client left (b"") or left mid-line
@@ -38,6 +38,23 @@ async def echo(reader, writer):
         pass  # a reset or a broken pipe ends this connection only
     finally:
         writer.close()
+
+
+async def refuse(reader, writer):
+    """Says why, then hangs up without losing a reply. close() on a socket
+    with unread input makes Linux reset the connection and drop what is
+    still queued to send, the ERR line included. So: no more replies
+    (write_eof, a FIN after the buffered bytes), then read and discard
+    until the client closes, for at most LINGER."""
+    writer.write(TOO_LONG)
+    await writer.drain()
+    writer.write_eof()
+    try:
+        async with asyncio.timeout(LINGER):
+            while await reader.read(65536):
+                pass
+    except TimeoutError:
+        pass  # still sending: close anyway
 # ANCHOR_END: echo
 
 

@@ -11,6 +11,7 @@ from gevent.server import StreamServer
 
 MAX_LINE = 8192
 TOO_LONG = b"ERR line too long\n"
+LINGER = 1.0  # how long a refused client may go on sending (see refuse)
 MIN_FILES = 16  # stdin/out/err, epoll, a wake-up pipe, the listener...
 
 
@@ -28,7 +29,7 @@ def echo(sock, address):
             line = reader.readline(MAX_LINE + 1)
             if not line.endswith(b"\n"):
                 if len(line) > MAX_LINE:
-                    sock.sendall(TOO_LONG)
+                    refuse(sock)
                 return  # the client left, maybe mid-line
             sock.sendall(line)
             # readline() and sendall() switch to the hub only when they
@@ -39,6 +40,19 @@ def echo(sock, address):
         pass  # a reset or a broken pipe ends this connection only
     finally:
         reader.close()
+
+
+def refuse(sock):
+    """Says why, then hangs up without losing a reply: closing a socket
+    with unread input makes Linux reset the connection and drop what is
+    still queued to send. So: no more replies (a FIN after the ERR line),
+    then read and discard until the client closes, for at most LINGER
+    (a Timeout with False ends the block silently)."""
+    sock.sendall(TOO_LONG)
+    sock.shutdown(socket.SHUT_WR)
+    with gevent.Timeout(LINGER, False):
+        while sock.recv(65536):
+            pass
 # ANCHOR_END: echo
 
 

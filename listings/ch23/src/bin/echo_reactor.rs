@@ -82,7 +82,8 @@ struct JoinState<T> {
 
 struct JoinHandle<T>(Arc<Mutex<JoinState<T>>>);
 
-/// Starts `future` as a task of its own (chapter 18's `spawn`).
+/// Starts `future` as a task of its own (chapter 18's `spawn`, but the
+/// future is boxed before it is wrapped).
 fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
@@ -93,14 +94,21 @@ where
         waiter: None,
     }));
     let shared = state.clone();
+    // ANCHOR: box_once
+    // Boxed once, here: `body` then holds only a pointer. Were `future`
+    // captured by value and awaited, `body`'s state would hold it twice,
+    // once as the captured variable and once as the future being awaited
+    // (rust-lang/rust#62958), and `Box::pin(body)` would copy both.
+    let mut future = Box::pin(future);
     let body = async move {
-        let output = future.await;
+        let output = future.as_mut().await;
         let mut state = shared.lock().unwrap();
         state.output = Some(output);
         if let Some(waiter) = state.waiter.take() {
             waiter.wake();
         }
     };
+    // ANCHOR_END: box_once
     let task = Arc::new(Task {
         future: Mutex::new(Some(Box::pin(body))),
         queued: AtomicBool::new(false),
@@ -472,7 +480,10 @@ async fn serve(mut conn: Async<TcpStream>) -> io::Result<()> {
         conn.write_all(&pending[..done]).await?;
         pending.drain(..done);
         if too_long {
-            return refuse(conn).await;
+            // `buf` lent, not a second 8 KiB array in `refuse`: every
+            // local that lives across an `.await` is a field of this
+            // task's state, and so is the future being awaited.
+            return refuse(conn, &mut buf).await;
         }
         // A client that keeps sending never makes `read` return `Pending`:
         // give the other connections their turn.
@@ -499,16 +510,15 @@ async fn yield_now() {
 /// send a reset instead of a normal close, and the client may lose the
 /// `ERR` line; so stop writing, then read and discard until the client
 /// closes too, for at most `LINGER`.
-async fn refuse(mut conn: Async<TcpStream>) -> io::Result<()> {
+async fn refuse(mut conn: Async<TcpStream>, buf: &mut [u8]) -> io::Result<()> {
     conn.write_all(b"ERR line too long\n").await?;
     conn.io.shutdown(Shutdown::Write)?;
     let mut timer = sleep_until(Instant::now() + LINGER);
-    let mut buf = [0; 8192];
     poll_fn(|cx| {
         if Pin::new(&mut timer).poll(cx).is_ready() {
             return Poll::Ready(());
         }
-        match conn.poll_read(cx, &mut buf) {
+        match conn.poll_read(cx, buf) {
             Poll::Ready(Ok(0) | Err(_)) => Poll::Ready(()),
             // Discarded; poll again after the others had their turn.
             Poll::Ready(Ok(_)) => {
