@@ -390,7 +390,21 @@ impl Async<TcpStream> {
 
 impl Async<TcpListener> {
     fn bind(addr: SocketAddr) -> io::Result<Self> {
-        Async::new(TcpListener::bind(addr)?)
+        let listener = TcpListener::bind(addr)?;
+        // mio's `bind` asks for a backlog of 128, the Python twin for
+        // 1024: a thousand clients connecting at once overflow 128 (the
+        // kernel drops their SYNs; they retry a second later). `listen` on
+        // a listening socket changes only its backlog (Linux
+        // `inet_listen`; the BSDs and macOS do the same).
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: listen(2) on a descriptor this listener owns.
+            if unsafe { libc::listen(listener.as_raw_fd(), BACKLOG) } != 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        Async::new(listener)
     }
 
     async fn accept(&mut self) -> io::Result<Async<TcpStream>> {
@@ -451,6 +465,9 @@ const MIN_FILES: u64 = 16;
 const FDS_WANTED: u64 = 1100;
 /// How long a refused connection may keep sending before we close it.
 const LINGER: Duration = Duration::from_secs(1);
+/// Connections the kernel may complete before we accept them.
+#[cfg(unix)]
+const BACKLOG: libc::c_int = 1024;
 
 // ANCHOR: serve
 /// One connection. Whatever goes wrong here (a reset, a client that
@@ -535,7 +552,7 @@ async fn refuse(mut conn: Async<TcpStream>, buf: &mut [u8]) -> io::Result<()> {
 // ANCHOR_END: serve
 
 /// Accepts forever; each connection is a task of its own.
-async fn accept_loop(mut listener: Async<TcpListener>) -> io::Result<()> {
+async fn accept_loop(mut listener: Async<TcpListener>) {
     let mut warned = false;
     loop {
         match listener.accept().await {
@@ -550,7 +567,14 @@ async fn accept_loop(mut listener: Async<TcpListener>) -> io::Result<()> {
             }
             // The client gave up before we accepted: not our problem.
             Err(e) if e.kind() == ErrorKind::ConnectionAborted => {}
-            Err(e) => return Err(e),
+            // Anything else (ENOBUFS, a network error that accept(2)
+            // says to treat like EAGAIN, an epoll_ctl that failed in
+            // `Async::new`) is about one connection or passes: the
+            // connected clients go on, and accept tries again later.
+            Err(e) => {
+                eprintln!("echo_reactor: accept failed: {e}");
+                sleep_until(Instant::now() + Duration::from_millis(100)).await;
+            }
         }
     }
 }
@@ -655,7 +679,8 @@ fn run() -> Result<(), String> {
         );
     }
     io::stdout().flush().map_err(|e| e.to_string())?;
-    block_on(accept_loop(listener)).map_err(|e| format!("accept failed: {e}"))
+    block_on(accept_loop(listener));
+    Ok(())
 }
 
 fn main() -> ExitCode {
