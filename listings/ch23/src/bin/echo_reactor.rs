@@ -393,9 +393,8 @@ impl Async<TcpListener> {
         let listener = TcpListener::bind(addr)?;
         // mio's `bind` asks for a backlog of 128, the Python twin for
         // 1024: a thousand clients connecting at once overflow 128 (the
-        // kernel drops their SYNs; they retry a second later). `listen` on
-        // a listening socket changes only its backlog (Linux
-        // `inet_listen`; the BSDs and macOS do the same).
+        // kernel drops their SYNs; they retry a second later). On Linux,
+        // `listen` on a listening socket changes only its backlog.
         #[cfg(unix)]
         {
             use std::os::fd::AsRawFd;

@@ -42,8 +42,8 @@ fn main() {
 }
 
 /// `TcpListener::bind` asks for a backlog of 128, and std has no way to ask
-/// for more. `listen` on a socket that is already listening changes only
-/// its backlog (Linux `inet_listen`; BSD and macOS do the same).
+/// for more. On Linux, `listen` on a socket that is already listening
+/// changes only its backlog (`ss -ltn` then shows 1024).
 fn lengthen_backlog(listener: TcpListener) -> io::Result<TcpListener> {
     #[cfg(unix)]
     {
