@@ -7,9 +7,11 @@
 //! Usage: `echo_reactor [--listen ADDR]` (default 127.0.0.1:7878; port 0
 //! picks a free port). The first line on stdout is `listening on
 //! HOST:PORT`. The executor, reactor and timers are those of listing 23-2
-//! (`reactor_echo`), except that this program never connects and that
+//! (`reactor_echo`), except that this program never connects, that
 //! `block_on` runs the ready tasks in rounds, checking the reactor between
-//! rounds, so that one busy connection cannot starve the others.
+//! rounds, so that one busy connection cannot starve the others, and that
+//! `spawn` boxes a future before wrapping it, so that an idle connection
+//! costs one copy of its state, not two.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
