@@ -228,16 +228,27 @@ async def accept_loop(listener):
         except ConnectionAbortedError:
             pass  # the client gave up before we accepted: not our problem
         except OSError as e:
-            if e.errno not in (errno.EMFILE, errno.ENFILE):
-                raise
-            # Out of file descriptors: the connection waits in the
-            # backlog; retrying at once would spin, so pause.
-            if not warned:
-                warned = True
-                print(f"echo_selectors: {e}; pausing accept", file=sys.stderr)
+            if e.errno in (errno.EMFILE, errno.ENFILE):
+                # Out of file descriptors: the connection waits in the
+                # backlog; retrying at once would spin, so pause.
+                if not warned:
+                    warned = True
+                    print(f"echo_selectors: {e}; pausing accept",
+                          file=sys.stderr)
+            else:
+                # ENOBUFS, or a network error that accept(2) says to treat
+                # like EAGAIN: the connected clients go on; try again later.
+                print(f"echo_selectors: accept failed: {e}", file=sys.stderr)
             await sleep_until(time.monotonic() + 0.1)
         else:
             conn.setblocking(False)
+            # Nagle off, as echo_reactor does: otherwise an echo may wait
+            # for the client to acknowledge the previous one (chapter 27).
+            # Should this fail, only latency suffers.
+            try:
+                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:
+                pass
             spawn(serve(conn))
 
 

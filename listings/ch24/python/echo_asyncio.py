@@ -8,7 +8,9 @@ import sys
 
 MAX_LINE = 8192
 TOO_LONG = b"ERR line too long\n"
+LINGER = 1.0  # how long a refused client may go on sending (see refuse)
 MIN_FILES = 16  # stdin/out/err, epoll, a wake-up pipe, the listener...
+FDS_WANTED = 1100  # where the hard limit is refused: 1,000 clients and more
 
 
 # ANCHOR: echo
@@ -25,8 +27,7 @@ async def echo(reader, writer):
                 # converted), after dropping what it had buffered.
                 line = await reader.readline()
             except ValueError:
-                writer.write(TOO_LONG)
-                await writer.drain()
+                await refuse(reader, writer)
                 return
             if not line.endswith(b"\n"):
                 return  # the client left (b"") or left mid-line
@@ -38,6 +39,23 @@ async def echo(reader, writer):
         pass  # a reset or a broken pipe ends this connection only
     finally:
         writer.close()
+
+
+async def refuse(reader, writer):
+    """Says why, then hangs up without losing a reply. close() on a socket
+    with unread input makes Linux reset the connection and drop what is
+    still queued to send, the ERR line included. So: no more replies
+    (write_eof, a FIN after the buffered bytes), then read and discard
+    until the client closes, for at most LINGER."""
+    writer.write(TOO_LONG)
+    await writer.drain()
+    writer.write_eof()
+    try:
+        async with asyncio.timeout(LINGER):
+            while await reader.read(65536):
+                pass
+    except TimeoutError:
+        pass  # still sending: close anyway
 # ANCHOR_END: echo
 
 
@@ -62,15 +80,24 @@ def parse_listen():
 
 
 def raise_fd_limit():
-    """Soft limit on open files up to the hard limit: one per client. Fewer
-    than MIN_FILES and the server could not even start: a one-line error."""
+    """Soft limit on open files up to the hard limit: one per client. Where
+    that is refused (on macOS the hard limit is often unlimited, and
+    setrlimit may refuse it as a soft limit), enough for 1,000 clients.
+    Fewer than MIN_FILES and the server could not even start: a one-line
+    error."""
+    infinity = resource.RLIM_INFINITY
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    except (ValueError, OSError):
-        pass  # checked below
+    fallback = FDS_WANTED if hard == infinity else min(FDS_WANTED, hard)
+    for wanted in (hard, fallback):
+        if soft == infinity or (wanted != infinity and wanted <= soft):
+            break
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            break
+        except (ValueError, OSError):
+            pass  # checked below
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < MIN_FILES:
+    if soft != infinity and soft < MIN_FILES:
         sys.exit(f"error: the open-file limit is {soft}; a server needs "
                  f"at least {MIN_FILES} (ulimit -n)")
 

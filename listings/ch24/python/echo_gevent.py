@@ -11,7 +11,9 @@ from gevent.server import StreamServer
 
 MAX_LINE = 8192
 TOO_LONG = b"ERR line too long\n"
+LINGER = 1.0  # how long a refused client may go on sending (see refuse)
 MIN_FILES = 16  # stdin/out/err, epoll, a wake-up pipe, the listener...
+FDS_WANTED = 1100  # where the hard limit is refused: 1,000 clients and more
 
 
 # ANCHOR: echo
@@ -28,7 +30,7 @@ def echo(sock, address):
             line = reader.readline(MAX_LINE + 1)
             if not line.endswith(b"\n"):
                 if len(line) > MAX_LINE:
-                    sock.sendall(TOO_LONG)
+                    refuse(sock)
                 return  # the client left, maybe mid-line
             sock.sendall(line)
             # readline() and sendall() switch to the hub only when they
@@ -39,6 +41,19 @@ def echo(sock, address):
         pass  # a reset or a broken pipe ends this connection only
     finally:
         reader.close()
+
+
+def refuse(sock):
+    """Says why, then hangs up without losing a reply: closing a socket
+    with unread input makes Linux reset the connection and drop what is
+    still queued to send. So: no more replies (a FIN after the ERR line),
+    then read and discard until the client closes, for at most LINGER
+    (a Timeout with False ends the block silently)."""
+    sock.sendall(TOO_LONG)
+    sock.shutdown(socket.SHUT_WR)
+    with gevent.Timeout(LINGER, False):
+        while sock.recv(65536):
+            pass
 # ANCHOR_END: echo
 
 
@@ -54,15 +69,24 @@ def parse_listen():
 
 
 def raise_fd_limit():
-    """Soft limit on open files up to the hard limit: one per client. Fewer
-    than MIN_FILES and the server could not even start: a one-line error."""
+    """Soft limit on open files up to the hard limit: one per client. Where
+    that is refused (on macOS the hard limit is often unlimited, and
+    setrlimit may refuse it as a soft limit), enough for 1,000 clients.
+    Fewer than MIN_FILES and the server could not even start: a one-line
+    error."""
+    infinity = resource.RLIM_INFINITY
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    except (ValueError, OSError):
-        pass  # checked below
+    fallback = FDS_WANTED if hard == infinity else min(FDS_WANTED, hard)
+    for wanted in (hard, fallback):
+        if soft == infinity or (wanted != infinity and wanted <= soft):
+            break
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            break
+        except (ValueError, OSError):
+            pass  # checked below
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < MIN_FILES:
+    if soft != infinity and soft < MIN_FILES:
         sys.exit(f"error: the open-file limit is {soft}; a server needs "
                  f"at least {MIN_FILES} (ulimit -n)")
 

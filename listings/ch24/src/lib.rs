@@ -1,20 +1,36 @@
 //! What the four echo servers of chapter 24 share: the protocol's numbers,
-//! the command line and the open-file limit. The protocol itself:
+//! the command line, the listen backlog and the open-file limit. The
+//! protocol itself:
 //!
 //! - every line that ends in `\n` is written back unchanged, as bytes: any
 //!   byte but `\n` may appear (invalid UTF-8 and `\r` too), and an empty
 //!   line comes back as an empty line;
 //! - a line longer than [`MAX_LINE`] bytes (the `\n` not counted) gets
-//!   [`TOO_LONG`] and the connection is closed; the others go on;
+//!   [`TOO_LONG`] and the connection is closed, without losing the replies
+//!   already written (see [`LINGER`]); the others go on;
 //! - a client that leaves mid-line or mid-reply costs only its connection.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 /// The longest line a server echoes, without its `\n`.
 pub const MAX_LINE: usize = 8192;
 /// The reply to a longer line, after which the server hangs up.
 pub const TOO_LONG: &[u8] = b"ERR line too long\n";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7878";
+/// After [`TOO_LONG`]: how long a refused client may go on sending while
+/// the server reads and discards it. Closing a socket whose input has not
+/// all been read makes Linux send a reset (RST) and throw away what is
+/// still queued to send: the `ERR` line and earlier replies with it. So
+/// the server shuts its write side (the client sees the end of the
+/// replies), discards input until the client closes, and closes anyway
+/// after this long.
+pub const LINGER: Duration = Duration::from_secs(1);
+/// The listen backlog: connections the kernel completes before `accept`.
+/// std and mio ask for 128; the Python servers for 1024, and a thousand
+/// clients connecting at once overflow 128 (the kernel drops their SYNs,
+/// and they retry a second later).
+pub const BACKLOG: u32 = 1024;
 
 /// `--listen ADDR` from the command line (`--help` prints the usage and
 /// exits). Errors are one line for `main` to print.
@@ -42,9 +58,13 @@ pub fn listen_addr(name: &str) -> Result<SocketAddr, String> {
 /// serve a few clients.
 pub const MIN_FILES: u64 = 16;
 
+/// What to ask for where the hard limit is refused as a soft limit: 1,000
+/// clients and room to spare.
+pub const FDS_WANTED: u64 = 1100;
+
 /// Raises the soft limit on open files to the hard limit: each client is
-/// one file descriptor, and the usual soft limit (often 1024) would refuse
-/// the thousandth client although the system allows many more. Fails (one
+/// one file descriptor, and the usual soft limit (1024 on Linux) leaves
+/// only a few to spare above a thousand clients (macOS's 256: none). Fails (one
 /// line, for `main`) when even the hard limit is below [`MIN_FILES`].
 pub fn raise_fd_limit() -> Result<(), String> {
     #[cfg(unix)]
@@ -52,9 +72,25 @@ pub fn raise_fd_limit() -> Result<(), String> {
     unsafe {
         let mut limit = std::mem::zeroed::<libc::rlimit>();
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
-            limit.rlim_cur = limit.rlim_max;
+            // The hard limit first. On macOS it is often unlimited, and
+            // setrlimit(2) may refuse that as a soft limit (its man page
+            // says to use min(OPEN_MAX, rlim_max)): then ask for enough
+            // for a thousand clients, as chapter 23's echo_reactor does.
+            let max = limit.rlim_max;
+            let wanted = FDS_WANTED as libc::rlim_t;
+            for soft in [max, wanted.min(max)] {
+                if soft <= limit.rlim_cur {
+                    break;
+                }
+                let raised = libc::rlimit {
+                    rlim_cur: soft,
+                    ..limit
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                    break;
+                }
+            }
             // A failure leaves the soft limit as it was: checked below.
-            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
             libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
             if (limit.rlim_cur as u64) < MIN_FILES {
                 return Err(format!(

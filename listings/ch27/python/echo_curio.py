@@ -9,6 +9,7 @@ import curio
 
 MAX_LINE = 8192
 TOO_LONG = b"ERR line too long\n"
+LINGER = 1.0  # how long a refused client may go on sending (see refuse)
 
 
 # ANCHOR: echo
@@ -46,10 +47,22 @@ async def echo(client, address):
                 await client.sendall(buffer[:done])
                 del buffer[:done]
             if too_long:
-                await client.sendall(TOO_LONG)
+                await refuse(client)
                 return
     except OSError:
         pass  # a reset or a broken pipe ends this connection only
+
+
+async def refuse(client):
+    """Says why, then hangs up without losing a reply: closing a socket
+    with unread input makes Linux reset the connection and drop what is
+    still queued to send. So: no more replies (a FIN after the ERR line),
+    then read and discard until the client closes, for at most LINGER."""
+    await client.sendall(TOO_LONG)
+    await client.shutdown(socket.SHUT_WR)
+    async with curio.ignore_after(LINGER):
+        while await client.recv(65536):
+            pass
 # ANCHOR_END: echo
 
 

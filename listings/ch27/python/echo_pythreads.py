@@ -3,11 +3,14 @@ ThreadingTCPServer starts one OS thread per connection."""
 
 import argparse
 import resource
+import socket
 import socketserver
 import sys
+import time
 
 MAX_LINE = 8192
 TOO_LONG = b"ERR line too long\n"
+LINGER = 1.0  # how long a refused client may go on sending (see refuse)
 
 
 # ANCHOR: echo
@@ -24,11 +27,28 @@ class Echo(socketserver.StreamRequestHandler):
                 line = self.rfile.readline(MAX_LINE + 1)
                 if not line.endswith(b"\n"):
                     if len(line) > MAX_LINE:
-                        self.wfile.write(TOO_LONG)
+                        self.refuse()
                     return  # the client left, maybe mid-line
                 self.wfile.write(line)
         except OSError:
             pass  # a reset or a broken pipe ends this connection only
+
+    def refuse(self):
+        """Says why, then hangs up without losing a reply: closing a
+        socket with unread input makes Linux reset the connection and drop
+        what is still queued to send. So: no more replies (a FIN after the
+        ERR line), then read and discard until the client closes, for at
+        most LINGER."""
+        self.wfile.write(TOO_LONG)  # unbuffered: straight to sendall
+        self.connection.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + LINGER
+        while (left := deadline - time.monotonic()) > 0:
+            self.connection.settimeout(left)
+            try:
+                if not self.rfile.read1(65536):
+                    return
+            except TimeoutError:
+                return
 # ANCHOR_END: echo
 
 

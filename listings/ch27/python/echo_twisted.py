@@ -10,6 +10,7 @@ from twisted.protocols.basic import LineReceiver
 
 MAX_LINE = 8192
 TOO_LONG = b"ERR line too long\n"
+LINGER = 1.0  # how long a refused client may go on sending
 
 
 # ANCHOR: echo
@@ -30,8 +31,27 @@ class Echo(LineReceiver):
         self.sendLine(line)
 
     def lineLengthExceeded(self, line):
+        # Not loseConnection(): it stops reading and closes, and closing a
+        # socket with unread input makes Linux reset the connection and
+        # drop what is still queued to send, the ERR line included. So:
+        # no more replies (a FIN once the buffer is written), then read
+        # and discard until the client closes, for at most LINGER.
+        self.setRawMode()
+        # The transport must read again even if its producer role had
+        # paused it; and a paused producer would hold back the half-close.
+        self.transport.unregisterProducer()
+        self.transport.resumeProducing()
         self.transport.write(TOO_LONG)
-        self.transport.loseConnection()
+        self.transport.loseWriteConnection()
+        self.linger = reactor.callLater(LINGER, self.transport.loseConnection)
+
+    def rawDataReceived(self, data):
+        pass  # refused: discarded
+
+    def connectionLost(self, reason):
+        linger = getattr(self, "linger", None)
+        if linger is not None and linger.active():
+            linger.cancel()
 # ANCHOR_END: echo
 
 

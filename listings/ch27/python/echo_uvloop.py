@@ -9,6 +9,7 @@ import uvloop
 
 MAX_LINE = 8192
 TOO_LONG = b"ERR line too long\n"
+LINGER = 1.0  # how long a refused client may go on sending (see refuse)
 
 
 # The same coroutine as echo_asyncio.py: only the loop underneath changes.
@@ -22,8 +23,7 @@ async def echo(reader, writer):
             try:
                 line = await reader.readline()
             except ValueError:
-                writer.write(TOO_LONG)
-                await writer.drain()
+                await refuse(reader, writer)
                 return
             if not line.endswith(b"\n"):
                 return
@@ -33,6 +33,21 @@ async def echo(reader, writer):
         pass
     finally:
         writer.close()
+
+
+async def refuse(reader, writer):
+    """As in echo_asyncio.py: no more replies, then discard input until
+    the client closes (at most LINGER), so that closing does not reset
+    the connection and drop the ERR line."""
+    writer.write(TOO_LONG)
+    await writer.drain()
+    writer.write_eof()
+    try:
+        async with asyncio.timeout(LINGER):
+            while await reader.read(65536):
+                pass
+    except TimeoutError:
+        pass
 
 
 async def main(host, port):

@@ -7,9 +7,11 @@
 //! Usage: `echo_reactor [--listen ADDR]` (default 127.0.0.1:7878; port 0
 //! picks a free port). The first line on stdout is `listening on
 //! HOST:PORT`. The executor, reactor and timers are those of listing 23-2
-//! (`reactor_echo`), except that this program never connects and that
+//! (`reactor_echo`), except that this program never connects, that
 //! `block_on` runs the ready tasks in rounds, checking the reactor between
-//! rounds, so that one busy connection cannot starve the others.
+//! rounds, so that one busy connection cannot starve the others, and that
+//! `spawn` boxes a future before wrapping it, so that an idle connection
+//! costs one copy of its state, not two.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -82,7 +84,8 @@ struct JoinState<T> {
 
 struct JoinHandle<T>(Arc<Mutex<JoinState<T>>>);
 
-/// Starts `future` as a task of its own (chapter 18's `spawn`).
+/// Starts `future` as a task of its own (chapter 18's `spawn`, but the
+/// future is boxed before it is wrapped).
 fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
@@ -93,14 +96,21 @@ where
         waiter: None,
     }));
     let shared = state.clone();
+    // ANCHOR: box_once
+    // Boxed once, here: `body` then holds only a pointer. Were `future`
+    // captured by value and awaited, `body`'s state would hold it twice,
+    // once as the captured variable and once as the future being awaited
+    // (rust-lang/rust#62958), and `Box::pin(body)` would copy both.
+    let mut future = Box::pin(future);
     let body = async move {
-        let output = future.await;
+        let output = future.as_mut().await;
         let mut state = shared.lock().unwrap();
         state.output = Some(output);
         if let Some(waiter) = state.waiter.take() {
             waiter.wake();
         }
     };
+    // ANCHOR_END: box_once
     let task = Arc::new(Task {
         future: Mutex::new(Some(Box::pin(body))),
         queued: AtomicBool::new(false),
@@ -382,7 +392,20 @@ impl Async<TcpStream> {
 
 impl Async<TcpListener> {
     fn bind(addr: SocketAddr) -> io::Result<Self> {
-        Async::new(TcpListener::bind(addr)?)
+        let listener = TcpListener::bind(addr)?;
+        // mio's `bind` asks for a backlog of 128, the Python twin for
+        // 1024: a thousand clients connecting at once overflow 128 (the
+        // kernel drops their SYNs; they retry a second later). On Linux,
+        // `listen` on a listening socket changes only its backlog.
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: listen(2) on a descriptor this listener owns.
+            if unsafe { libc::listen(listener.as_raw_fd(), BACKLOG) } != 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        Async::new(listener)
     }
 
     async fn accept(&mut self) -> io::Result<Async<TcpStream>> {
@@ -443,6 +466,9 @@ const MIN_FILES: u64 = 16;
 const FDS_WANTED: u64 = 1100;
 /// How long a refused connection may keep sending before we close it.
 const LINGER: Duration = Duration::from_secs(1);
+/// Connections the kernel may complete before we accept them.
+#[cfg(unix)]
+const BACKLOG: libc::c_int = 1024;
 
 // ANCHOR: serve
 /// One connection. Whatever goes wrong here (a reset, a client that
@@ -472,7 +498,10 @@ async fn serve(mut conn: Async<TcpStream>) -> io::Result<()> {
         conn.write_all(&pending[..done]).await?;
         pending.drain(..done);
         if too_long {
-            return refuse(conn).await;
+            // `buf` lent, not a second 8 KiB array in `refuse`: every
+            // local that lives across an `.await` is a field of this
+            // task's state, and so is the future being awaited.
+            return refuse(conn, &mut buf).await;
         }
         // A client that keeps sending never makes `read` return `Pending`:
         // give the other connections their turn.
@@ -499,16 +528,15 @@ async fn yield_now() {
 /// send a reset instead of a normal close, and the client may lose the
 /// `ERR` line; so stop writing, then read and discard until the client
 /// closes too, for at most `LINGER`.
-async fn refuse(mut conn: Async<TcpStream>) -> io::Result<()> {
+async fn refuse(mut conn: Async<TcpStream>, buf: &mut [u8]) -> io::Result<()> {
     conn.write_all(b"ERR line too long\n").await?;
     conn.io.shutdown(Shutdown::Write)?;
     let mut timer = sleep_until(Instant::now() + LINGER);
-    let mut buf = [0; 8192];
     poll_fn(|cx| {
         if Pin::new(&mut timer).poll(cx).is_ready() {
             return Poll::Ready(());
         }
-        match conn.poll_read(cx, &mut buf) {
+        match conn.poll_read(cx, buf) {
             Poll::Ready(Ok(0) | Err(_)) => Poll::Ready(()),
             // Discarded; poll again after the others had their turn.
             Poll::Ready(Ok(_)) => {
@@ -525,7 +553,7 @@ async fn refuse(mut conn: Async<TcpStream>) -> io::Result<()> {
 // ANCHOR_END: serve
 
 /// Accepts forever; each connection is a task of its own.
-async fn accept_loop(mut listener: Async<TcpListener>) -> io::Result<()> {
+async fn accept_loop(mut listener: Async<TcpListener>) {
     let mut warned = false;
     loop {
         match listener.accept().await {
@@ -540,7 +568,14 @@ async fn accept_loop(mut listener: Async<TcpListener>) -> io::Result<()> {
             }
             // The client gave up before we accepted: not our problem.
             Err(e) if e.kind() == ErrorKind::ConnectionAborted => {}
-            Err(e) => return Err(e),
+            // Anything else (ENOBUFS, a network error that accept(2)
+            // says to treat like EAGAIN, an epoll_ctl that failed in
+            // `Async::new`) is about one connection or passes: the
+            // connected clients go on, and accept tries again later.
+            Err(e) => {
+                eprintln!("echo_reactor: accept failed: {e}");
+                sleep_until(Instant::now() + Duration::from_millis(100)).await;
+            }
         }
     }
 }
@@ -645,7 +680,8 @@ fn run() -> Result<(), String> {
         );
     }
     io::stdout().flush().map_err(|e| e.to_string())?;
-    block_on(accept_loop(listener)).map_err(|e| format!("accept failed: {e}"))
+    block_on(accept_loop(listener));
+    Ok(())
 }
 
 fn main() -> ExitCode {

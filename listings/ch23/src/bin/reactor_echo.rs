@@ -392,7 +392,7 @@ impl Async<TcpStream> {
                 }
                 match s.peer_addr() {
                     Ok(_) => Ok(()),
-                    Err(e) if e.kind() == ErrorKind::NotConnected => {
+                    Err(e) if still_connecting(&e) => {
                         Err(ErrorKind::WouldBlock.into())
                     }
                     Err(e) => Err(e),
@@ -402,6 +402,16 @@ impl Async<TcpStream> {
         .await?;
         Ok(stream)
     }
+}
+
+/// `peer_addr` on a socket whose handshake is still going on: mio's docs
+/// name `NotConnected` (what Linux gives) and `EINPROGRESS`.
+fn still_connecting(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::EINPROGRESS) {
+        return true;
+    }
+    e.kind() == ErrorKind::NotConnected
 }
 
 impl Async<TcpListener> {

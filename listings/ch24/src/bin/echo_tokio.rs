@@ -1,10 +1,15 @@
 //! The line echo server on tokio: one task per connection.
 
-use ch24::{MAX_LINE, TOO_LONG, fail, listen_addr, raise_fd_limit};
+use ch24::{
+    BACKLOG, LINGER, MAX_LINE, TOO_LONG, fail, listen_addr, raise_fd_limit,
+};
 use std::io::Write;
+use std::net::SocketAddr;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{
+    self, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader,
+};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 
 fn main() {
     let addr = listen_addr("echo_tokio").unwrap_or_else(|e| fail(e));
@@ -17,9 +22,8 @@ fn main() {
     runtime.block_on(serve(addr));
 }
 
-async fn serve(addr: std::net::SocketAddr) {
-    let listener = TcpListener::bind(addr)
-        .await
+async fn serve(addr: SocketAddr) {
+    let listener = listen(addr)
         .unwrap_or_else(|e| fail(format!("cannot listen on {addr}: {e}")));
     let local = listener.local_addr().unwrap_or_else(|e| fail(e));
     println!("listening on {local}");
@@ -48,10 +52,24 @@ async fn serve(addr: std::net::SocketAddr) {
     // ANCHOR_END: accept
 }
 
+/// `TcpListener::bind` with a longer backlog: `bind` asks for 128, and a
+/// thousand clients connecting at once would overflow it.
+fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+    };
+    // As `bind` does on Unix: a restarted server can take the port at once.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
+
 // ANCHOR: echo
 /// Echoes lines until the client leaves or sends a line that is too long.
 /// Any I/O error (a reset, a broken pipe) ends this connection only.
-async fn echo(socket: TcpStream) -> std::io::Result<()> {
+async fn echo(socket: TcpStream) -> io::Result<()> {
     let (reader, mut writer) = socket.into_split();
     let mut reader = BufReader::new(reader);
     let mut line = Vec::new();
@@ -68,6 +86,14 @@ async fn echo(socket: TcpStream) -> std::io::Result<()> {
         if line.last() != Some(&b'\n') {
             if line.len() > MAX_LINE {
                 writer.write_all(TOO_LONG).await?;
+                // Returning now would close a socket with unread input:
+                // Linux would reset it and drop the replies not yet sent.
+                // Say "no more replies" (FIN), then discard what the client
+                // still sends until it closes, for at most LINGER.
+                writer.shutdown().await?;
+                let mut sink = io::sink();
+                let discard = io::copy(&mut reader, &mut sink);
+                let _ = tokio::time::timeout(LINGER, discard).await;
             }
             // Otherwise the client left, maybe mid-line: nothing to echo.
             return Ok(());
