@@ -3,7 +3,7 @@
 //! figure is kept per round with its key; a measurement that failed keeps
 //! its reason instead of a number.
 
-use super::servers::{LOADGEN_CPU, Running, SERVERS};
+use super::servers::{LOADGEN_CPU, Running, SERVER_CPU, SERVERS};
 use crate::{Result, cmd};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -83,6 +83,19 @@ pub fn latency_key(which: &str, quantile: &str) -> String {
 pub fn memory_key(count: usize) -> String {
     format!("memory {count}")
 }
+/// The kernel's memory per connection beside [`memory_key`]'s VmRSS: the
+/// growth of the server's page tables and of the machine's kernel stacks
+/// and slab (both ends' sockets included, and any other process's churn).
+pub fn kernel_key(count: usize) -> String {
+    format!("kernel {count}")
+}
+/// VmRSS and the kernel's share together, round by round.
+pub fn total_key(count: usize) -> String {
+    format!("total {count}")
+}
+/// The low-rate measurement of the reference server repeated while a
+/// lowest-priority busy loop keeps the server's CPU from ever idling.
+pub const LOW_BUSY: &str = "low, server CPU kept busy";
 
 /// A figure, or why there is none.
 pub type Cell = std::result::Result<f64, String>;
@@ -140,9 +153,17 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
             why.entry("why".into()).or_default().push_str(&server_said);
         }
         for &count in &plan.idle_counts {
-            let cell = find(&idle, "idle", "conns", count)
-                .and_then(|l| field(&l, "bytes_per_conn"));
-            figures.insert(memory_key(count), cell);
+            let line = find(&idle, "idle", "conns", count);
+            let rss = line.clone().and_then(|l| field(&l, "bytes_per_conn"));
+            let kernel =
+                line.and_then(|l| field(&l, "kernel_bytes_per_conn"));
+            let total = match (&rss, &kernel) {
+                (Ok(r), Ok(k)) => Ok(r + k),
+                (Err(e), _) | (_, Err(e)) => Err(e.clone()),
+            };
+            figures.insert(memory_key(count), rss);
+            figures.insert(kernel_key(count), kernel);
+            figures.insert(total_key(count), total);
         }
         // A discarded run first: right after ten thousand connections
         // close, a server may still be tearing them down (the CPU check in
@@ -204,8 +225,19 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
         if server.alive().is_err() {
             server = Running::start(root, spec, plan.release)?;
         }
-        let rates = [("low", round.low_rate), ("high", round.high_rate)];
+        let mut rates = vec![("low", round.low_rate), ("high", round.high_rate)];
+        // Why the low rate's p50 exceeds the high rate's: a control run
+        // on the reference server only (1.5 s a round).
+        if i == 0 {
+            rates.push((LOW_BUSY, round.low_rate));
+        }
         for (which, rate) in rates.into_iter().filter(|r| r.1 > 0) {
+            let spinner = (which == LOW_BUSY).then(Spinner::start);
+            if let Some(Err(e)) = &spinner {
+                let figures = round.figures.entry(spec.label).or_default();
+                figures.insert(latency_key(which, "p50_us"), Err(e.clone()));
+                continue;
+            }
             let out = loadgen(
                 root,
                 plan,
@@ -221,14 +253,49 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
             let line = find(&out, "latency", "rate", rate as usize)
                 .and_then(|l| no_errors(&l).map(|()| l));
             let figures = round.figures.entry(spec.label).or_default();
-            for q in ["p50_us", "p99_us", "p999_us", "pacer_p99_us"] {
+            for q in ["p50_us", "p99_us", "p999_us", "pacer_p99_us", "received"]
+            {
                 let cell = line.clone().and_then(|l| field(&l, q));
                 figures.insert(latency_key(which, q), cell);
             }
+            drop(spinner);
         }
         server.alive().map_err(|e| format!("{}: {e}", spec.label))?;
     }
     Ok(round)
+}
+
+/// A busy loop at the lowest priority (`SCHED_IDLE`) on the server's CPU,
+/// for as long as this value lives: the CPU never goes idle, yet the
+/// server runs the moment it is woken. Killed by its process id (`chrt`
+/// and `taskset` exec the interpreter, so the id is the loop's own).
+struct Spinner(std::process::Child);
+
+impl Spinner {
+    fn start() -> std::result::Result<Spinner, String> {
+        let child = Command::new("chrt")
+            .args(["--idle", "0", "taskset", "-c", SERVER_CPU, "python3"])
+            // Bounded, should the kill below never come.
+            .args(["-c", "import time\nend = time.monotonic() + 60\n\
+                          while time.monotonic() < end: pass"])
+            .spawn()
+            .map_err(|e| format!("chrt --idle: {e}"))?;
+        let mut spinner = Spinner(child);
+        // Let it reach the loop before the measurement starts.
+        std::thread::sleep(Duration::from_millis(300));
+        match spinner.0.try_wait() {
+            Ok(None) => Ok(spinner),
+            Ok(Some(status)) => Err(format!("the busy loop exited: {status}")),
+            Err(e) => Err(format!("the busy loop: {e}")),
+        }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 type Line = HashMap<String, String>;
