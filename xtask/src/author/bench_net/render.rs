@@ -400,6 +400,19 @@ fn claims(rounds: &[Round], plan: &Plan) -> String {
         Some(r) => times(&r),
         None => "（没有测到）".to_string(),
     };
+    // How many servers' median p50 is higher at the low rate than at the
+    // high one, of those measured at both.
+    let median = |label: &str, key: &str| Some(stat(&values(rounds, label, key))?.median);
+    let both: Vec<bool> = SERVERS
+        .iter()
+        .filter_map(|s| {
+            let low = median(s.label, &p50("low"))?;
+            let high = median(s.label, &p50("high"))?;
+            Some(low > high)
+        })
+        .collect();
+    let slower = both.iter().filter(|&&b| b).count();
+    let measured = both.len();
     format!(
         "- 线程与协程（64 字节的行，吞吐量之比）：{lo} 个连接时，std threads 是 \
          tokio current_thread 的 {}，Python threads 是 asyncio 的 {}、是 gevent \
@@ -417,7 +430,8 @@ fn claims(rounds: &[Round], plan: &Plan) -> String {
          （{mid}）是 Twisted 的 {}、是 gevent 的 {}。\n\
          - 低速率时 {reference} 的 p50：{}；服务器的 CPU 上另有一个最低优先级\
          （`SCHED_IDLE`）的忙循环、CPU 从不空闲时：{}，同一轮里是前者的 {busy}；\
-         高速率时：{}。\n",
+         高速率时：{}。低速率的 p50（中位数）高于高速率的服务器：{measured} 个里有 \
+         {slower} 个。\n",
         c("std threads", "tokio current_thread", &low),
         c("Python threads", "asyncio", &low),
         c("Python threads", "gevent", &low),
