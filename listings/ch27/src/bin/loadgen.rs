@@ -442,8 +442,8 @@ struct Kernel {
 
 fn kernel() -> Result<Kernel, String> {
     let path = "/proc/meminfo";
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{path}: {e}"))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     Ok(Kernel {
         stack: field(path, &text, "KernelStack:")?,
         slab: field(path, &text, "Slab:")?,

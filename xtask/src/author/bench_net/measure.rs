@@ -155,8 +155,7 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
         for &count in &plan.idle_counts {
             let line = find(&idle, "idle", "conns", count);
             let rss = line.clone().and_then(|l| field(&l, "bytes_per_conn"));
-            let kernel =
-                line.and_then(|l| field(&l, "kernel_bytes_per_conn"));
+            let kernel = line.and_then(|l| field(&l, "kernel_bytes_per_conn"));
             let total = match (&rss, &kernel) {
                 (Ok(r), Ok(k)) => Ok(r + k),
                 (Err(e), _) | (_, Err(e)) => Err(e.clone()),
@@ -225,7 +224,8 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
         if server.alive().is_err() {
             server = Running::start(root, spec, plan.release)?;
         }
-        let mut rates = vec![("low", round.low_rate), ("high", round.high_rate)];
+        let mut rates =
+            vec![("low", round.low_rate), ("high", round.high_rate)];
         // Why the low rate's p50 exceeds the high rate's: a control run
         // on the reference server only (1.5 s a round).
         if i == 0 {
@@ -276,8 +276,11 @@ impl Spinner {
         let child = Command::new("chrt")
             .args(["--idle", "0", "taskset", "-c", SERVER_CPU, "python3"])
             // Bounded, should the kill below never come.
-            .args(["-c", "import time\nend = time.monotonic() + 60\n\
-                          while time.monotonic() < end: pass"])
+            .args([
+                "-c",
+                "import time\nend = time.monotonic() + 60\n\
+                          while time.monotonic() < end: pass",
+            ])
             .spawn()
             .map_err(|e| format!("chrt --idle: {e}"))?;
         let mut spinner = Spinner(child);

@@ -166,7 +166,8 @@ fn left_out(rounds: &[Round], rates: &[(&str, String)]) -> String {
     let mut text = String::new();
     for (which, rate) in rates {
         let (_, left) = percentiles(rounds, which);
-        if let (false, Some(n)) = (left.is_empty(), fewest_samples(rounds, which))
+        if let (false, Some(n)) =
+            (left.is_empty(), fewest_samples(rounds, which))
         {
             text.push_str(&format!(
                 "{rate} 时最少的一次只有 {n:.0} 个样本，{} 之后不到 {TAIL_SAMPLES:.0} 个，\
@@ -402,7 +403,9 @@ fn claims(rounds: &[Round], plan: &Plan) -> String {
     };
     // How many servers' median p50 is higher at the low rate than at the
     // high one, of those measured at both.
-    let median = |label: &str, key: &str| Some(stat(&values(rounds, label, key))?.median);
+    let median = |label: &str, key: &str| {
+        Some(stat(&values(rounds, label, key))?.median)
+    };
     let both: Vec<bool> = SERVERS
         .iter()
         .filter_map(|s| {
