@@ -344,6 +344,14 @@ fn loadgen(
             Some((name, pairs))
         })
         .collect();
+    // Why some lines failed, for the figure's note (the load generator
+    // counts them and shows the first).
+    let mut lines = lines;
+    if let Some(first) = stderr.lines().find(|l| !l.trim().is_empty()) {
+        for (_, line) in &mut lines {
+            line.insert("first_error".into(), first.trim().to_string());
+        }
+    }
     if !out.status.success() {
         let last = stderr.lines().last().unwrap_or("no message").to_string();
         println!("    loadgen {what} failed: {last}");
@@ -352,7 +360,6 @@ fn loadgen(
         if lines.is_empty() {
             return Err(last);
         }
-        let mut lines = lines;
         lines.push(("error".into(), Line::from([("why".into(), last)])));
         return Ok(lines);
     }
@@ -393,7 +400,12 @@ fn no_errors(line: &Line) -> std::result::Result<(), String> {
     for key in ["errors", "missing"] {
         match line.get(key).map(String::as_str) {
             None | Some("0") => {}
-            Some(n) => return Err(format!("{key}={n}")),
+            Some(n) => {
+                return Err(match line.get("first_error") {
+                    Some(why) => format!("{key}={n} ({why})"),
+                    None => format!("{key}={n}"),
+                });
+            }
         }
     }
     Ok(())
