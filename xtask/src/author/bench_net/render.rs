@@ -170,8 +170,8 @@ fn left_out(rounds: &[Round], rates: &[(&str, String)]) -> String {
             (left.is_empty(), fewest_samples(rounds, which))
         {
             text.push_str(&format!(
-                "{rate} 时最少的一次只有 {n:.0} 个样本，{} 之后不到 {TAIL_SAMPLES:.0} 个，\
-                 不列出。",
+                "{rate} 时样本最少的一次只有 {n:.0} 个，比 {} 慢的不到 \
+                 {TAIL_SAMPLES:.0} 个，所以不列出。",
                 left.join("、")
             ));
         }
