@@ -89,6 +89,12 @@ pub fn memory_key(count: usize) -> String {
 pub fn kernel_key(count: usize) -> String {
     format!("kernel {count}")
 }
+/// The server's CPU during the closed-loop run the high rate is derived
+/// from: `server_busy` (the share of one CPU) or `server_kernel` (the
+/// share of that time spent in the kernel).
+pub fn cpu_key(what: &str) -> String {
+    format!("cpu {what}")
+}
 /// VmRSS and the kernel's share together, round by round.
 pub fn total_key(count: usize) -> String {
     format!("total {count}")
@@ -194,9 +200,16 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
                         ("measure-ms", plan.measure_ms.to_string()),
                     ],
                 );
-                let cell = find(&out, "throughput", "conns", conns)
-                    .and_then(|l| no_errors(&l).and(field(&l, "rps")));
-                figures.insert(rps_key(conns, size), cell);
+                let line = find(&out, "throughput", "conns", conns)
+                    .and_then(|l| no_errors(&l).map(|()| l));
+                let key = rps_key(conns, size);
+                if key == plan.rate_basis() {
+                    for what in ["server_busy", "server_kernel"] {
+                        let cell = line.clone().and_then(|l| field(&l, what));
+                        figures.insert(cpu_key(what), cell);
+                    }
+                }
+                figures.insert(key, line.and_then(|l| field(&l, "rps")));
             }
         }
         if let Err(e) = server.alive() {
@@ -324,9 +337,10 @@ fn loadgen(
     for (key, value) in options {
         command.arg(format!("--{key}")).arg(value);
     }
-    let started = std::time::Instant::now();
+    let (started, before) = (std::time::Instant::now(), cpu_ticks(server.pid));
     let out = cmd::capture(&mut command).map_err(|e| e.to_string())?;
-    let took = started.elapsed().as_secs_f64();
+    let (took, after) =
+        (started.elapsed().as_secs_f64(), cpu_ticks(server.pid));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     for line in stdout.lines() {
@@ -347,6 +361,19 @@ fn loadgen(
     // Why some lines failed, for the figure's note (the load generator
     // counts them and shows the first).
     let mut lines = lines;
+    // How busy the server was over the whole run (connecting and warming
+    // up included), and how much of its time went to the kernel.
+    if let (Some((u0, k0)), Some((u1, k1))) = (before, after) {
+        let (user, kernel) = ((u1 - u0) as f64, (k1 - k0) as f64);
+        for (_, line) in &mut lines {
+            let busy = (user + kernel) / TICKS_PER_SECOND / took;
+            line.insert("server_busy".into(), format!("{busy:.3}"));
+            if user + kernel > 0.0 {
+                let share = kernel / (user + kernel);
+                line.insert("server_kernel".into(), format!("{share:.3}"));
+            }
+        }
+    }
     if let Some(first) = stderr.lines().find(|l| !l.trim().is_empty()) {
         for (_, line) in &mut lines {
             line.insert("first_error".into(), first.trim().to_string());
@@ -411,6 +438,21 @@ fn no_errors(line: &Line) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// The CPU time a process (all its threads) has used so far, in ticks of
+/// 1/USER_HZ s: in user mode and in the kernel.
+fn cpu_ticks(pid: u32) -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the `(comm)` field: state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> = stat.rsplit(')').next()?.split(' ').collect();
+    let utime: u64 = fields.get(12)?.parse().ok()?;
+    let stime: u64 = fields.get(13)?.parse().ok()?;
+    Some((utime, stime))
+}
+
+/// USER_HZ, the unit of `/proc/PID/stat`'s times: 100 on Linux for
+/// x86 (`getconf CLK_TCK`).
+const TICKS_PER_SECOND: f64 = 100.0;
+
 /// Waits (at most 20 s) until the server uses almost no CPU: closing ten
 /// thousand connections keeps a Python server busy for seconds, and a
 /// measurement started meanwhile would count that work against it.
@@ -420,14 +462,7 @@ fn no_errors(line: &Line) -> std::result::Result<(), String> {
 /// CPU): an idle server costs 0.3 s, and a round has ten of these per
 /// server.
 fn settle(pid: u32) {
-    let cpu_ticks = || -> Option<u64> {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        // After the `(comm)` field: state is field 3, utime 14, stime 15.
-        let fields: Vec<&str> = stat.rsplit(')').next()?.split(' ').collect();
-        let utime: u64 = fields.get(12)?.parse().ok()?;
-        let stime: u64 = fields.get(13)?.parse().ok()?;
-        Some(utime + stime)
-    };
+    let cpu_ticks = || cpu_ticks(pid).map(|(user, kernel)| user + kernel);
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     // The last four readings, 100 ms apart: three intervals, 300 ms (a
     // whole window, not one quiet reading: a server kept waiting by other

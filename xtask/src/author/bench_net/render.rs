@@ -4,8 +4,8 @@
 //! `cargo xtask diagrams` draws as light and dark SVGs).
 
 use super::measure::{
-    LOW_BUSY, Plan, Round, kernel_key, latency_key, memory_key, rps_key,
-    total_key,
+    LOW_BUSY, Plan, Round, cpu_key, kernel_key, latency_key, memory_key,
+    rps_key, total_key,
 };
 use super::servers::SERVERS;
 use crate::author::charts::bar_charts;
@@ -420,6 +420,27 @@ fn claims(rounds: &[Round], plan: &Plan) -> String {
         .collect();
     let slower = both.iter().filter(|&&b| b).count();
     let measured = both.len();
+    // The Rust coroutine servers' CPU: busy, and mostly in the kernel?
+    let share = |label: &str, what: &str| match stat(&values(
+        rounds,
+        label,
+        &cpu_key(what),
+    )) {
+        Some(s) => format!("{:.0}%", s.median * 100.0),
+        None => "（没有测到）".to_string(),
+    };
+    let cpu: Vec<String> = SERVERS[..3]
+        .iter()
+        .map(|s| {
+            format!(
+                "{} 用了一个 CPU 的 {}，其中内核态占 {}",
+                s.label,
+                share(s.label, "server_busy"),
+                share(s.label, "server_kernel")
+            )
+        })
+        .collect();
+    let cpu = cpu.join("；");
     format!(
         "- 线程与协程（64 字节的行，吞吐量之比）：{lo} 个连接时，std threads 是 \
          tokio current_thread 的 {}，Python threads 是 asyncio 的 {}、是 gevent \
@@ -430,6 +451,7 @@ fn claims(rounds: &[Round], plan: &Plan) -> String {
          的 {}，std threads 是 tokio current_thread 的 {}。单看内核一侧，每个连接 \
          std threads 比 tokio current_thread 多 {}，Python threads 比 gevent 多 {}；\
          VmRSS 一侧分别多 {}、{}。\n\
+         - 服务器的 CPU（{mid}的吞吐量测量，连同建立连接和预热，各轮的中位数）：{cpu}。\n\
          - uvloop：吞吐量（{mid}）是 asyncio 的 {}；p99 延迟（高速率）是 \
          asyncio 的 {}。\n\
          - curio 的 FAQ（Cannon 文中引用）：比 Twisted 快 30–40%，比 gevent 慢 \
