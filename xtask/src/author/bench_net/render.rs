@@ -621,3 +621,82 @@ pub fn page(rounds: &[Round], plan: &Plan, ctx: &Context) -> String {
     page.push_str("<!-- ANCHOR_END: charts -->\n");
     page
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::author::bench_net::measure::LOW_BUSY;
+
+    /// One round in which every server has every figure of the full plan:
+    /// the latency at the low rate from 1,500 samples, at the high rate
+    /// from 90,000.
+    fn round(plan: &Plan) -> Round {
+        let mut round = Round {
+            low_rate: plan.low_rate,
+            high_rate: 60_000,
+            ..Round::default()
+        };
+        for (i, spec) in SERVERS.iter().enumerate() {
+            let f = round.figures.entry(spec.label).or_default();
+            let x = 1.0 + i as f64;
+            for &c in &plan.conns {
+                for &s in &plan.sizes {
+                    f.insert(rps_key(c, s), Ok(100_000.0 / x));
+                }
+            }
+            for &c in &plan.idle_counts {
+                f.insert(memory_key(c), Ok(9000.0 * x));
+                f.insert(kernel_key(c), Ok(7000.0 * x));
+                f.insert(total_key(c), Ok(16_000.0 * x));
+            }
+            for (which, n, p50) in
+                [("low", 1500.0, 60.0), ("high", 90_000.0, 25.0)]
+            {
+                for (q, v) in
+                    [("p50_us", p50), ("p99_us", 200.0), ("p999_us", 900.0)]
+                {
+                    f.insert(latency_key(which, q), Ok(v));
+                }
+                f.insert(latency_key(which, "pacer_p99_us"), Ok(20.0));
+                f.insert(latency_key(which, "received"), Ok(n));
+            }
+            f.insert(cpu_key("server_busy"), Ok(0.97));
+            f.insert(cpu_key("server_kernel"), Ok(0.89));
+        }
+        let reference = round.figures.get_mut(SERVERS[0].label).unwrap();
+        reference.insert(latency_key(LOW_BUSY, "p50_us"), Ok(45.0));
+        round
+    }
+
+    #[test]
+    fn a_percentile_with_too_few_samples_beyond_it_is_left_out() {
+        let plan = Plan::full();
+        let rounds = [round(&plan)];
+        let mut notes = Vec::new();
+        let table = latency_table(&rounds, &mut notes);
+        let header = table.lines().next().unwrap();
+        assert!(header.contains("1000/s 时 p99 |"), "{header}");
+        assert!(!header.contains("1000/s 时 p99.9"), "{header}");
+        assert!(header.contains("60.0k/s 时 p99.9"), "{header}");
+        let caption = left_out(&rounds, &rates(&rounds));
+        assert!(
+            caption.contains("1000/s 时样本最少的一次只有 1500 个"),
+            "{caption}"
+        );
+        assert!(!caption.contains("60.0k/s"), "{caption}");
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn the_claims_name_the_control_run_and_the_servers_cpu() {
+        let plan = Plan::full();
+        let claims = claims(&[round(&plan)], &plan);
+        assert!(claims.contains("同一轮里是前者的 0.75×"), "{claims}");
+        assert!(claims.contains("10 个里有 10 个"), "{claims}");
+        assert!(
+            claims.contains("用了一个 CPU 的 97%，其中内核态占 89%"),
+            "{claims}"
+        );
+        assert!(!claims.contains("没有测到"), "{claims}");
+    }
+}
