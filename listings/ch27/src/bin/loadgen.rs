@@ -264,12 +264,17 @@ async fn latency(addr: SocketAddr, options: &Options) -> Result<(), String> {
         let (due_tx, mut due_rx) = mpsc::unbounded_channel::<Instant>();
         writers.push((write, line(i, size)));
         dues.push(due_tx);
+        let sent = line(i, size);
         readers.spawn(async move {
             let mut times = Vec::new();
             let mut buf = vec![0; size];
             while let Some(due) = due_rx.recv().await {
                 read.read_exact(&mut buf).await.map_err(|e| e.to_string())?;
+                // Timed first: the comparison is the client's work.
                 times.push(due.elapsed());
+                if buf != sent {
+                    return Err("an echo differs from the line sent".into());
+                }
             }
             Ok::<_, String>(times)
         });
@@ -341,6 +346,10 @@ fn percentile(times: &mut [Duration], p: f64) -> u128 {
 /// server's resident memory (VmRSS) before and after each step. Each new
 /// connection echoes one line first, so the server has accepted it and
 /// set up whatever it keeps per connection (a task, a greenlet, a thread).
+/// Beside it, the kernel's own memory, which VmRSS leaves out: the
+/// server's page tables (VmPTE), and the machine's kernel stacks and slab
+/// objects (`/proc/meminfo`), which also hold this side's sockets and
+/// whatever other processes allocate meanwhile.
 async fn idle(addr: SocketAddr, options: &Options) -> Result<(), String> {
     let pid = number(options, "pid")?;
     let counts: Vec<usize> = options
@@ -350,7 +359,7 @@ async fn idle(addr: SocketAddr, options: &Options) -> Result<(), String> {
         .map(|c| c.parse().map_err(|e| format!("--counts {c}: {e}")))
         .collect::<Result<_, String>>()?;
     need_fds(counts.iter().copied().max().unwrap_or(0) as u64)?;
-    let (base, _) = status(pid)?;
+    let (base, base_kernel) = (status(pid)?, kernel()?);
     let mut held: Vec<TcpStream> = Vec::new();
     for count in counts {
         let more = count.saturating_sub(held.len());
@@ -360,12 +369,25 @@ async fn idle(addr: SocketAddr, options: &Options) -> Result<(), String> {
         held.extend(more);
         // Let the server finish what it does after an echo.
         sleep(Duration::from_millis(500)).await;
-        let (rss, threads) = status(pid)?;
-        let growth = rss.saturating_sub(base) * 1024;
+        let (now, now_kernel) = (status(pid)?, kernel()?);
+        // Growth in KiB to bytes per connection; the kernel's may be
+        // negative when other processes freed more than was added.
+        let per = |after: u64, before: u64| {
+            (after as i64 - before as i64) * 1024 / count as i64
+        };
+        let stack = per(now_kernel.stack, base_kernel.stack);
+        let slab = per(now_kernel.slab, base_kernel.slab);
+        let tables = per(now.page_tables, base.page_tables);
         println!(
-            "idle conns={count} rss_before_kib={base} rss_kib={rss} \
-             threads={threads} bytes_per_conn={}",
-            growth / count as u64
+            "idle conns={count} rss_before_kib={} rss_kib={} threads={} \
+             bytes_per_conn={} kernel_stack_per_conn={stack} \
+             slab_per_conn={slab} page_tables_per_conn={tables} \
+             kernel_bytes_per_conn={}",
+            base.rss,
+            now.rss,
+            now.threads,
+            per(now.rss, base.rss).max(0),
+            stack + slab + tables,
         );
     }
     Ok(())
@@ -382,28 +404,57 @@ fn files(pid: u64) -> String {
             line.split_whitespace().nth(3).map(str::to_string)
         });
     match (status(pid), open, limit) {
-        (Ok((_, threads)), Ok(open), Some(limit)) => format!(
-            "; the server had {threads} threads and {open} open files \
-             (its limit: {limit})"
+        (Ok(s), Ok(open), Some(limit)) => format!(
+            "; the server had {} threads and {open} open files \
+             (its limit: {limit})",
+            s.threads
         ),
         _ => String::new(),
     }
 }
 
-/// VmRSS (KiB) and thread count from `/proc/PID/status`. VmRSS covers
-/// every thread of the process: a thread-per-connection server's stacks
-/// are in it. It does not count kernel memory (socket buffers, each
-/// thread's kernel stack).
-fn status(pid: u64) -> Result<(u64, u64), String> {
+/// From `/proc/PID/status`: VmRSS covers every thread of the process, so
+/// a thread-per-connection server's stacks are in it; VmPTE is the page
+/// tables the kernel keeps for the process (KiB both).
+struct Status {
+    rss: u64,
+    page_tables: u64,
+    threads: u64,
+}
+
+fn status(pid: u64) -> Result<Status, String> {
     let path = format!("/proc/{pid}/status");
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("{path}: {e} (has the server exited?)"))?;
-    let field = |name: &str| {
-        text.lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next()?.parse().ok())
-            .ok_or_else(|| format!("{path}: no {name} line"))
-    };
-    Ok((field("VmRSS:")?, field("Threads:")?))
+    Ok(Status {
+        rss: field(&path, &text, "VmRSS:")?,
+        page_tables: field(&path, &text, "VmPTE:")?,
+        threads: field(&path, &text, "Threads:")?,
+    })
+}
+
+/// From `/proc/meminfo`, for the whole machine (KiB): every thread's
+/// kernel stack, and the slab caches (task and socket structures...).
+struct Kernel {
+    stack: u64,
+    slab: u64,
+}
+
+fn kernel() -> Result<Kernel, String> {
+    let path = "/proc/meminfo";
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    Ok(Kernel {
+        stack: field(path, &text, "KernelStack:")?,
+        slab: field(path, &text, "Slab:")?,
+    })
+}
+
+/// The number after `name` in a `Name: value kB` file.
+fn field(path: &str, text: &str, name: &str) -> Result<u64, String> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .ok_or_else(|| format!("{path}: no {name} line"))
 }
 // ANCHOR_END: idle

@@ -3,7 +3,7 @@
 //! figure is kept per round with its key; a measurement that failed keeps
 //! its reason instead of a number.
 
-use super::servers::{LOADGEN_CPU, Running, SERVERS};
+use super::servers::{LOADGEN_CPU, Running, SERVER_CPU, SERVERS};
 use crate::{Result, cmd};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -83,6 +83,25 @@ pub fn latency_key(which: &str, quantile: &str) -> String {
 pub fn memory_key(count: usize) -> String {
     format!("memory {count}")
 }
+/// The kernel's memory per connection beside [`memory_key`]'s VmRSS: the
+/// growth of the server's page tables and of the machine's kernel stacks
+/// and slab (both ends' sockets included, and any other process's churn).
+pub fn kernel_key(count: usize) -> String {
+    format!("kernel {count}")
+}
+/// The server's CPU during the closed-loop run the high rate is derived
+/// from: `server_busy` (the share of one CPU) or `server_kernel` (the
+/// share of that time spent in the kernel).
+pub fn cpu_key(what: &str) -> String {
+    format!("cpu {what}")
+}
+/// VmRSS and the kernel's share together, round by round.
+pub fn total_key(count: usize) -> String {
+    format!("total {count}")
+}
+/// The low-rate measurement of the reference server repeated while a
+/// lowest-priority busy loop keeps the server's CPU from ever idling.
+pub const LOW_BUSY: &str = "low, server CPU kept busy";
 
 /// A figure, or why there is none.
 pub type Cell = std::result::Result<f64, String>;
@@ -140,9 +159,16 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
             why.entry("why".into()).or_default().push_str(&server_said);
         }
         for &count in &plan.idle_counts {
-            let cell = find(&idle, "idle", "conns", count)
-                .and_then(|l| field(&l, "bytes_per_conn"));
-            figures.insert(memory_key(count), cell);
+            let line = find(&idle, "idle", "conns", count);
+            let rss = line.clone().and_then(|l| field(&l, "bytes_per_conn"));
+            let kernel = line.and_then(|l| field(&l, "kernel_bytes_per_conn"));
+            let total = match (&rss, &kernel) {
+                (Ok(r), Ok(k)) => Ok(r + k),
+                (Err(e), _) | (_, Err(e)) => Err(e.clone()),
+            };
+            figures.insert(memory_key(count), rss);
+            figures.insert(kernel_key(count), kernel);
+            figures.insert(total_key(count), total);
         }
         // A discarded run first: right after ten thousand connections
         // close, a server may still be tearing them down (the CPU check in
@@ -174,9 +200,16 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
                         ("measure-ms", plan.measure_ms.to_string()),
                     ],
                 );
-                let cell = find(&out, "throughput", "conns", conns)
-                    .and_then(|l| no_errors(&l).and(field(&l, "rps")));
-                figures.insert(rps_key(conns, size), cell);
+                let line = find(&out, "throughput", "conns", conns)
+                    .and_then(|l| no_errors(&l).map(|()| l));
+                let key = rps_key(conns, size);
+                if key == plan.rate_basis() {
+                    for what in ["server_busy", "server_kernel"] {
+                        let cell = line.clone().and_then(|l| field(&l, what));
+                        figures.insert(cpu_key(what), cell);
+                    }
+                }
+                figures.insert(key, line.and_then(|l| field(&l, "rps")));
             }
         }
         if let Err(e) = server.alive() {
@@ -204,8 +237,20 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
         if server.alive().is_err() {
             server = Running::start(root, spec, plan.release)?;
         }
-        let rates = [("low", round.low_rate), ("high", round.high_rate)];
+        let mut rates =
+            vec![("low", round.low_rate), ("high", round.high_rate)];
+        // Why the low rate's p50 exceeds the high rate's: a control run
+        // on the reference server only (1.5 s a round).
+        if i == 0 {
+            rates.push((LOW_BUSY, round.low_rate));
+        }
         for (which, rate) in rates.into_iter().filter(|r| r.1 > 0) {
+            let spinner = (which == LOW_BUSY).then(Spinner::start);
+            if let Some(Err(e)) = &spinner {
+                let figures = round.figures.entry(spec.label).or_default();
+                figures.insert(latency_key(which, "p50_us"), Err(e.clone()));
+                continue;
+            }
             let out = loadgen(
                 root,
                 plan,
@@ -221,14 +266,52 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
             let line = find(&out, "latency", "rate", rate as usize)
                 .and_then(|l| no_errors(&l).map(|()| l));
             let figures = round.figures.entry(spec.label).or_default();
-            for q in ["p50_us", "p99_us", "p999_us", "pacer_p99_us"] {
+            for q in ["p50_us", "p99_us", "p999_us", "pacer_p99_us", "received"]
+            {
                 let cell = line.clone().and_then(|l| field(&l, q));
                 figures.insert(latency_key(which, q), cell);
             }
+            drop(spinner);
         }
         server.alive().map_err(|e| format!("{}: {e}", spec.label))?;
     }
     Ok(round)
+}
+
+/// A busy loop at the lowest priority (`SCHED_IDLE`) on the server's CPU,
+/// for as long as this value lives: the CPU never goes idle, yet the
+/// server runs the moment it is woken. Killed by its process id (`chrt`
+/// and `taskset` exec the interpreter, so the id is the loop's own).
+struct Spinner(std::process::Child);
+
+impl Spinner {
+    fn start() -> std::result::Result<Spinner, String> {
+        let child = Command::new("chrt")
+            .args(["--idle", "0", "taskset", "-c", SERVER_CPU, "python3"])
+            // Bounded, should the kill below never come.
+            .args([
+                "-c",
+                "import time\nend = time.monotonic() + 60\n\
+                          while time.monotonic() < end: pass",
+            ])
+            .spawn()
+            .map_err(|e| format!("chrt --idle: {e}"))?;
+        let mut spinner = Spinner(child);
+        // Let it reach the loop before the measurement starts.
+        std::thread::sleep(Duration::from_millis(300));
+        match spinner.0.try_wait() {
+            Ok(None) => Ok(spinner),
+            Ok(Some(status)) => Err(format!("the busy loop exited: {status}")),
+            Err(e) => Err(format!("the busy loop: {e}")),
+        }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 type Line = HashMap<String, String>;
@@ -254,9 +337,10 @@ fn loadgen(
     for (key, value) in options {
         command.arg(format!("--{key}")).arg(value);
     }
-    let started = std::time::Instant::now();
+    let (started, before) = (std::time::Instant::now(), cpu_ticks(server.pid));
     let out = cmd::capture(&mut command).map_err(|e| e.to_string())?;
-    let took = started.elapsed().as_secs_f64();
+    let (took, after) =
+        (started.elapsed().as_secs_f64(), cpu_ticks(server.pid));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     for line in stdout.lines() {
@@ -274,6 +358,27 @@ fn loadgen(
             Some((name, pairs))
         })
         .collect();
+    // Why some lines failed, for the figure's note (the load generator
+    // counts them and shows the first).
+    let mut lines = lines;
+    // How busy the server was over the whole run (connecting and warming
+    // up included), and how much of its time went to the kernel.
+    if let (Some((u0, k0)), Some((u1, k1))) = (before, after) {
+        let (user, kernel) = ((u1 - u0) as f64, (k1 - k0) as f64);
+        for (_, line) in &mut lines {
+            let busy = (user + kernel) / TICKS_PER_SECOND / took;
+            line.insert("server_busy".into(), format!("{busy:.3}"));
+            if user + kernel > 0.0 {
+                let share = kernel / (user + kernel);
+                line.insert("server_kernel".into(), format!("{share:.3}"));
+            }
+        }
+    }
+    if let Some(first) = stderr.lines().find(|l| !l.trim().is_empty()) {
+        for (_, line) in &mut lines {
+            line.insert("first_error".into(), first.trim().to_string());
+        }
+    }
     if !out.status.success() {
         let last = stderr.lines().last().unwrap_or("no message").to_string();
         println!("    loadgen {what} failed: {last}");
@@ -282,7 +387,6 @@ fn loadgen(
         if lines.is_empty() {
             return Err(last);
         }
-        let mut lines = lines;
         lines.push(("error".into(), Line::from([("why".into(), last)])));
         return Ok(lines);
     }
@@ -323,11 +427,31 @@ fn no_errors(line: &Line) -> std::result::Result<(), String> {
     for key in ["errors", "missing"] {
         match line.get(key).map(String::as_str) {
             None | Some("0") => {}
-            Some(n) => return Err(format!("{key}={n}")),
+            Some(n) => {
+                return Err(match line.get("first_error") {
+                    Some(why) => format!("{key}={n} ({why})"),
+                    None => format!("{key}={n}"),
+                });
+            }
         }
     }
     Ok(())
 }
+
+/// The CPU time a process (all its threads) has used so far, in ticks of
+/// 1/USER_HZ s: in user mode and in the kernel.
+fn cpu_ticks(pid: u32) -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the `(comm)` field: state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> = stat.rsplit(')').next()?.split(' ').collect();
+    let utime: u64 = fields.get(12)?.parse().ok()?;
+    let stime: u64 = fields.get(13)?.parse().ok()?;
+    Some((utime, stime))
+}
+
+/// USER_HZ, the unit of `/proc/PID/stat`'s times: 100 on Linux for
+/// x86 (`getconf CLK_TCK`).
+const TICKS_PER_SECOND: f64 = 100.0;
 
 /// Waits (at most 20 s) until the server uses almost no CPU: closing ten
 /// thousand connections keeps a Python server busy for seconds, and a
@@ -338,14 +462,7 @@ fn no_errors(line: &Line) -> std::result::Result<(), String> {
 /// CPU): an idle server costs 0.3 s, and a round has ten of these per
 /// server.
 fn settle(pid: u32) {
-    let cpu_ticks = || -> Option<u64> {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        // After the `(comm)` field: state is field 3, utime 14, stime 15.
-        let fields: Vec<&str> = stat.rsplit(')').next()?.split(' ').collect();
-        let utime: u64 = fields.get(12)?.parse().ok()?;
-        let stime: u64 = fields.get(13)?.parse().ok()?;
-        Some(utime + stime)
-    };
+    let cpu_ticks = || cpu_ticks(pid).map(|(user, kernel)| user + kernel);
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     // The last four readings, 100 ms apart: three intervals, 300 ms (a
     // whole window, not one quiet reading: a server kept waiting by other
