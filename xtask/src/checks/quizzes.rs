@@ -15,6 +15,18 @@ pub fn check(root: &Path) -> Result {
                 .map(|(ch, q)| format!("{ch} {}", q.len()))
                 .collect();
             println!("quizzes: {total} questions ({})", per.join(", "));
+            // Where each one stands: before that line of its chapter, or
+            // in the section at the end.
+            for (ch, qs) in &chapters {
+                let at: Vec<String> = qs
+                    .iter()
+                    .map(|q| match q.stands {
+                        Some(n) => format!("{} before line {}", q.id, n + 1),
+                        None => format!("{} at the end", q.id),
+                    })
+                    .collect();
+                println!("  {ch}: {}", at.join(", "));
+            }
             Ok(())
         }
         Err(errors) => Err(format!(
