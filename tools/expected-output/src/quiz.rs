@@ -89,6 +89,18 @@ pub struct Question {
     /// The chapter line (0-based) the question stands before, so that none
     /// of its choices is shown above it; `None`: in the section at the end.
     pub stands: Option<usize>,
+    /// For a `time` question, the line and the band its time must lie in:
+    /// an output block showing that line with a time in that band gives the
+    /// answer away.
+    pub asked: Option<Timed>,
+}
+
+/// A line's text (measured values as `…`) and a time band, in seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timed {
+    pub text: String,
+    pub min: f64,
+    pub max: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -479,6 +491,7 @@ fn order(
         ),
         output: None,
         stands: None,
+        asked: None,
     })
 }
 
@@ -567,6 +580,7 @@ fn next(
         ),
         output: None,
         stands: None,
+        asked: None,
     })
 }
 
@@ -691,7 +705,11 @@ fn time(
         .iter()
         .map(|&t| format!("约 {} 秒", secs(t)))
         .collect();
-    let _ = id;
+    let asked = Some(Timed {
+        text: masked(line).trim().to_string(),
+        min,
+        max,
+    });
     Ok(Question {
         id: id.to_string(),
         kind: Kind::Time,
@@ -723,6 +741,7 @@ fn time(
         },
         output: None,
         stands: None,
+        asked,
     })
 }
 
@@ -768,7 +787,17 @@ fn rules(q: &Question, page: &Page) -> Result<(), String> {
     }
     if q.kind != Kind::Compile {
         let before = q.stands.unwrap_or(page.end);
-        for c in &q.choices {
+        if let Some(asked) = &q.asked
+            && let Some(line) = page.times(asked, before)
+        {
+            return Err(format!(
+                "rule 3: the output block at chapter line {} above the \
+                 question already shows when “{}” arrives",
+                line + 1,
+                asked.text
+            ));
+        }
+        for c in revealing(q) {
             if let Some(line) = page.shows(c, before) {
                 return Err(format!(
                     "rule 3: the choice “{c}” is already shown by the output \
@@ -788,12 +817,46 @@ fn rules(q: &Question, page: &Page) -> Result<(), String> {
     Ok(())
 }
 
+/// The lines that give a question away when the page shows them above it:
+/// its choices, and for a `time` question the line it asks about (an
+/// output block shows when it arrives, or its measured time).
+fn revealing(q: &Question) -> impl Iterator<Item = &String> {
+    q.choices.iter()
+}
+
+/// An output line's times: its arrival's band and its first measured
+/// time's.
+fn timings(line: &Line) -> Vec<Timed> {
+    let text = masked(line).trim().to_string();
+    let measured = line.parts.iter().find_map(|p| match p {
+        Part::Measured(b) if b.min.kind == crate::Kind::Time => Some(b),
+        _ => None,
+    });
+    line.arrival
+        .iter()
+        .chain(measured)
+        .map(|b| Timed {
+            text: text.clone(),
+            min: b.min.value,
+            max: b.max.value,
+        })
+        .collect()
+}
+
+/// Whether a shown line gives a time question away: the same line, with a
+/// band that overlaps the asked one (a Python twin's line at the same time).
+fn reveals(shown: &Timed, asked: &Timed) -> bool {
+    shown.text == asked.text && shown.min <= asked.max && asked.min <= shown.max
+}
+
 /// What a chapter shows: its output blocks (```console, ```text or bare
 /// fences, with `{{#include …/output/…}}` files read and masked), and where
 /// the quiz section at the end goes.
 pub struct Page {
     /// (line of the opening fence, the files it includes, its lines).
     blocks: Vec<(usize, Vec<String>, Vec<String>)>,
+    /// (line of the opening fence, timed lines) of every output block.
+    timed: Vec<(usize, Vec<Timed>)>,
     /// (line of the opening fence, code) of every ```rust block.
     rust: Vec<(usize, String)>,
     /// (line of the opening fence, comments) of every other code block,
@@ -814,6 +877,8 @@ impl Page {
         let mut rust = Vec::new();
         let mut comments = Vec::new();
         let mut end = lines.len();
+        let mut timed_blocks = Vec::new();
+        let mut timed: Vec<Timed> = Vec::new();
         let mut open: Option<(usize, String, Vec<String>, Vec<String>)> = None;
         for (n, line) in lines.iter().enumerate() {
             let t = line.trim_start();
@@ -835,6 +900,8 @@ impl Page {
                             || info.starts_with("text");
                         if output {
                             blocks.push((*start, files.clone(), body.clone()));
+                            timed_blocks
+                                .push((*start, std::mem::take(&mut timed)));
                         } else {
                             if info.starts_with("rust") {
                                 rust.push((*start, body.join("\n")));
@@ -860,7 +927,10 @@ impl Page {
                                 std::fs::read_to_string(listings.join(rel))
                                 && let Ok(e) = parse(&text)
                             {
-                                body.extend(e.lines.iter().map(masked));
+                                for line in &e.lines {
+                                    body.push(masked(line));
+                                    timed.extend(timings(line));
+                                }
                             }
                         }
                         _ => body.push(t.trim_end().to_string()),
@@ -870,6 +940,7 @@ impl Page {
         }
         Page {
             blocks,
+            timed: timed_blocks,
             rust,
             comments,
             end,
@@ -902,16 +973,30 @@ impl Page {
     /// paragraph that ends with a colon (“运行结果：”). `None` if that is the
     /// end section or later, or the block is indented (inside a list).
     fn first_showing(&self, own: Option<&str>, q: &Question) -> Option<usize> {
-        let output = self.blocks.iter().find(|(_, files, body)| {
-            own.is_some_and(|o| files.iter().any(|f| f == o))
-                || q.choices
-                    .iter()
-                    .any(|c| body.iter().any(|l| l.trim() == c.trim()))
-        });
-        let end = output.map_or(self.end, |(start, _, _)| *start);
+        let output = self
+            .blocks
+            .iter()
+            .find(|(_, files, body)| {
+                own.is_some_and(|o| files.iter().any(|f| f == o))
+                    || revealing(q)
+                        .any(|c| body.iter().any(|l| l.trim() == c.trim()))
+            })
+            .map(|(start, _, _)| *start);
+        let timed = q.asked.as_ref().and_then(|a| self.times(a, self.end));
+        let output = output.into_iter().chain(timed).min();
+        let end = output.unwrap_or(self.end);
         let code = q.choices.iter().filter_map(|c| self.says(c, end)).min();
-        let start = code.or(output.map(|(start, _, _)| *start))?;
-        self.stand_before(start)
+        self.stand_before(code.or(output)?)
+    }
+
+    /// The line of the first output block above `before` that shows the
+    /// line a time question asks about, at a time in its band.
+    fn times(&self, asked: &Timed, before: usize) -> Option<usize> {
+        self.timed
+            .iter()
+            .take_while(|(start, _)| *start < before)
+            .find(|(_, lines)| lines.iter().any(|l| reveals(l, asked)))
+            .map(|(start, _)| *start)
     }
 
     fn stand_before(&self, fence: usize) -> Option<usize> {
@@ -1116,6 +1201,7 @@ fn compile_question(
         ),
         output: None,
         stands,
+        asked: None,
     })
 }
 
