@@ -41,7 +41,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let questions: BTreeMap<String, Vec<Question>> = quiz::load_book(&root)
         .map_err(|errors| {
             format!(
-                "{} “预测输出” question(s) no longer make sense:\n{}",
+                "{} “预测输出” question(s) break a rule or no longer make sense:\n{}",
                 errors.len(),
                 errors.join("\n")
             )
