@@ -9,7 +9,7 @@ const { AxeBuilder } = require('@axe-core/playwright');
 // One question of each kind: page, question id, kind.
 const QUESTIONS = [
     ['ch03-send.html', 'ch03-2', 'next'],
-    ['ch06-async-await.html', 'ch06-3', 'order'],
+    ['ch05-event-loop.html', 'ch05-1', 'order'],
     ['ch10-example.html', 'ch10-1', 'time'],
     ['ch19-pin.html', 'ch19-1', 'compile'],
 ];
@@ -92,12 +92,12 @@ test('自测进度 keeps answers and ticked exercises across pages; reset emptie
     await page.goto('ch03-send.html');
     const quiz = page.locator('#quiz-ch03-2');
     await answer(page, quiz, 'next', true);
-    await page.goto('ch06-async-await.html');
-    await answer(page, page.locator('#quiz-ch06-3'), 'order', false);
+    await page.goto('ch05-event-loop.html');
+    await answer(page, page.locator('#quiz-ch05-1'), 'order', false);
 
     await page.goto('progress.html');
     await expect(page.locator('li[data-quiz="ch03-2"] .quiz-status')).toHaveText('答对了 ✓');
-    await expect(page.locator('li[data-quiz="ch06-3"] .quiz-status')).toHaveText('答错了');
+    await expect(page.locator('li[data-quiz="ch05-1"] .quiz-status')).toHaveText('答错了');
     await expect(page.locator('li[data-quiz="ch10-1"] .quiz-status')).toHaveText('未答');
     const rows = await page.locator('li[data-quiz]').count();
     expect(rows).toBeGreaterThanOrEqual(30);

@@ -1,11 +1,12 @@
 //! “预测输出” questions. Authors write, in `quizzes/chNN.txt`, which listing,
-//! which lines and what to ask; every choice and every correct answer is
-//! derived here from the checked expected-output file (or, for “does it
-//! compile?”, from the code block's `compile_fail,EXXXX` that the
-//! code-block check verifies). Nothing in a quiz file is an answer. A
-//! question whose output changed so that it no longer makes sense (its
-//! anchor line is gone or ambiguous, its line lost its arrival stamp, there
-//! is nothing left to order) is an error naming the quiz file and line.
+//! which lines and what to ask, and the wrong answers a reader would
+//! plausibly give; the correct answer is derived here from the checked
+//! expected-output file (or, for “does it compile?”, from the code block's
+//! `compile_fail,EXXXX` that the code-block check verifies). Nothing in a
+//! quiz file is the answer. A question whose output changed so that it no
+//! longer makes sense (its anchor line is gone or ambiguous, its line lost
+//! its arrival stamp, there is nothing left to order), or that breaks one of
+//! the rules below, is an error naming the quiz file and line.
 //!
 //! The format: blocks separated by blank lines, `#` starts a comment line.
 //!
@@ -13,6 +14,7 @@
 //! next ch03/output/jumping_range.txt     # kind, then the output file under listings/
 //! ask: 打印 0 2 3 2 3 之后，下一行是什么？
 //! after: 3 #2                            # the 2nd line that contains “3”
+//! wrong: 5                               # optional: a wrong choice
 //!
 //! order ch06/output/countdown.txt
 //! ask: …
@@ -22,19 +24,46 @@
 //! time ch10/output/sleeping_loop.txt
 //! ask: …
 //! line: B starting
+//! wrong: 4                               # wrong times in seconds, at least 2
+//! wrong: 6
 //!
 //! compile
 //! ask: …
 //! block: fn assert_send      # text inside exactly one ```rust block of the chapter
+//! because: E0373 …           # for a block that must not compile: the reason, with its code
+//! wrong: …                   # wrong reasons
+//!
+//! unordered ch06/output/countdown.txt    # not a question: lines whose order
+//! says: 不保证                            # the chapter (this text) says is
+//! lines: T-minus 1 (A) | T-minus 2 (B)   # unspecified; no question may ask it
 //! ```
 //!
 //! A line reference is text that must occur, in the line's literal parts
 //! (never in a measured value, so `cargo xtask record` cannot break it), in
 //! exactly one output line; ` #N` picks the N-th line that contains it.
+//!
+//! The rules (CONTRIBUTING.md “预测输出题”), checked for every question:
+//! 1. the stem never contains the answer: measured values are shown as `…`
+//!    in the question's lines and choices; a `next` stem does not quote the
+//!    answer line; a `time` stem states no time equal to the answer;
+//! 2. at least three distinct choices (an `order` question: three lines);
+//! 3. no choice is visible where the question stands: the question is placed
+//!    before the first output block of the chapter that shows any of its
+//!    choices (or its own output), and no wrong choice is a line of the
+//!    question's own shown lines;
+//! 4. wrong choices are instructive: written by the author (`wrong:`), or,
+//!    for `next`, the lines nearest the answer that are not yet shown —
+//!    never further than [`NEAR`] lines away; a `time` or `compile`
+//!    question needs authored wrong choices;
+//! 5. no question asks an order an `unordered` block declares unspecified.
 
-use crate::{Expected, Line, Part, parse, render, render_chapter};
+use crate::{Expected, Line, Part, parse, render_chapter};
 use std::fmt::Write as _;
 use std::path::Path;
+
+/// How far from the answer (in output lines) a generated wrong choice of a
+/// `next` question may come from.
+pub const NEAR: usize = 5;
 
 /// A question ready to show.
 #[derive(Debug, Clone)]
@@ -57,6 +86,21 @@ pub struct Question {
     pub explain: String,
     /// The listing's whole expected-output file, shown after an answer.
     pub output: Option<String>,
+    /// The chapter line (0-based) the question stands before, so that none
+    /// of its choices is shown above it; `None`: in the section at the end.
+    pub stands: Option<usize>,
+    /// For a `time` question, the line and the band its time must lie in:
+    /// an output block showing that line with a time in that band gives the
+    /// answer away.
+    pub asked: Option<Timed>,
+}
+
+/// A line's text (measured values as `…`) and a time band, in seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timed {
+    pub text: String,
+    pub min: f64,
+    pub max: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +125,8 @@ impl Kind {
 /// Loads the questions of one chapter from its quiz file's text. `quiz` is
 /// the quiz file's path as shown in errors (`quizzes/ch03.txt`), `chapter`
 /// the chapter's `chNN`, `chapter_text` its Markdown (for compile
-/// questions), and `listings` the directory holding `chNN/output/…`.
+/// questions and where each question stands), and `listings` the directory
+/// holding `chNN/output/…`.
 pub fn load(
     quiz: &str,
     text: &str,
@@ -91,9 +136,25 @@ pub fn load(
 ) -> Result<Vec<Question>, Vec<String>> {
     let mut questions = Vec::new();
     let mut errors = Vec::new();
-    for (line, block) in blocks(text) {
-        let id = format!("{chapter}-{}", questions.len() + errors.len() + 1);
-        match question(&id, &block, chapter_text, listings) {
+    let all = blocks(text);
+    let mut unordered = Vec::new();
+    for (line, block) in &all {
+        if block[0].1.starts_with("unordered") {
+            match unordered_group(block, chapter_text, listings) {
+                Ok(g) => unordered.push(g),
+                Err(e) => errors.push(format!("{quiz}:{line}: {e}")),
+            }
+        }
+    }
+    let page = Page::new(chapter_text, listings);
+    let mut number = 0;
+    for (line, block) in &all {
+        if block[0].1.starts_with("unordered") {
+            continue;
+        }
+        number += 1;
+        let id = format!("{chapter}-{number}");
+        match question(&id, block, chapter_text, listings, &unordered, &page) {
             Ok(q) => questions.push(q),
             Err(e) => errors.push(format!("{quiz}:{line}: {e}")),
         }
@@ -139,11 +200,90 @@ fn field<'a>(block: &'a Block, key: &str) -> Result<&'a str, String> {
         .ok_or_else(|| format!("missing `{key}:`"))
 }
 
+/// Every value of a repeatable key (`wrong:`).
+fn fields(block: &Block, key: &str) -> Vec<String> {
+    block
+        .iter()
+        .filter_map(|(_, l)| l.strip_prefix(key)?.strip_prefix(':'))
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// Lines of one output whose relative order the chapter says is not
+/// specified (`unordered` block).
+struct Unordered {
+    /// The output file, as in a question's first line.
+    source: String,
+    /// Indices into the output's lines.
+    lines: Vec<usize>,
+    says: String,
+}
+
+fn unordered_group(
+    block: &Block,
+    chapter_text: &str,
+    listings: &Path,
+) -> Result<Unordered, String> {
+    let source = block[0]
+        .1
+        .strip_prefix("unordered")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or("missing the output file after `unordered`")?;
+    for (_, l) in &block[1..] {
+        let key = l.split(':').next().unwrap_or("");
+        if !["says", "lines"].contains(&key) {
+            return Err(format!(
+                "unknown key in `{l}` (an `unordered` block takes says, lines)"
+            ));
+        }
+    }
+    let says = field(block, "says")?.to_string();
+    if !chapter_text.contains(&says) {
+        return Err(format!(
+            "the chapter does not say “{says}”: an `unordered` block quotes \
+             the chapter's words that the order is not specified"
+        ));
+    }
+    let (file, expected, _) = read_output(listings, source)?;
+    let lines = field(block, "lines")?
+        .split(" | ")
+        .map(|r| find(&expected, &file, r.trim()))
+        .collect::<Result<Vec<_>, _>>()?;
+    if lines.len() < 2 {
+        return Err(
+            "`lines:` names at least two lines, separated by ` | `".to_string()
+        );
+    }
+    Ok(Unordered {
+        source: source.to_string(),
+        lines,
+        says,
+    })
+}
+
+fn read_output(
+    listings: &Path,
+    source: &str,
+) -> Result<(String, Expected, String), String> {
+    let path = listings.join(source);
+    let file = format!("listings/{source}");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {file}: {e}"))?;
+    let expected = parse(&text).map_err(|e| {
+        format!("{file}:{}: not an expected output: {}", e.line, e.message)
+    })?;
+    Ok((file, expected, text))
+}
+
 fn question(
     id: &str,
     block: &Block,
     chapter_text: &str,
     listings: &Path,
+    unordered: &[Unordered],
+    page: &Page,
 ) -> Result<Question, String> {
     let head = &block[0].1;
     let (kind, source) = match head.split_once(' ') {
@@ -158,7 +298,8 @@ fn question(
         "compile" => Kind::Compile,
         other => {
             return Err(format!(
-                "unknown kind `{other}` (order, next, time or compile)"
+                "unknown kind `{other}` (order, next, time, compile or \
+                 unordered)"
             ));
         }
     };
@@ -166,9 +307,9 @@ fn question(
         let key = l.split(':').next().unwrap_or("");
         let known: &[&str] = match kind {
             Kind::Order => &["ask", "from", "to"],
-            Kind::Next => &["ask", "after"],
-            Kind::Time => &["ask", "line"],
-            Kind::Compile => &["ask", "block"],
+            Kind::Next => &["ask", "after", "wrong"],
+            Kind::Time => &["ask", "line", "wrong"],
+            Kind::Compile => &["ask", "block", "because", "wrong"],
         };
         if !known.contains(&key) {
             return Err(format!(
@@ -178,27 +319,42 @@ fn question(
             ));
         }
     }
-    if kind == Kind::Compile {
-        return compile_question(id, ask, field(block, "block")?, chapter_text);
-    }
-    let source = source.ok_or("missing the output file after the kind")?;
-    let path = listings.join(source);
-    let file = format!("listings/{source}");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {file}: {e}"))?;
-    let expected = parse(&text).map_err(|e| {
-        format!("{file}:{}: not an expected output: {}", e.line, e.message)
-    })?;
-    let output = Some(text);
-    let mut q = match kind {
-        Kind::Order => order(id, &expected, &file, block)?,
-        Kind::Next => next(id, &expected, &file, block)?,
-        Kind::Time => time(id, &expected, &file, block)?,
-        Kind::Compile => unreachable!(),
+    let wrong = fields(block, "wrong");
+    let mut q = if kind == Kind::Compile {
+        compile_question(id, &ask, block, &wrong, chapter_text)?
+    } else {
+        let source = source.ok_or("missing the output file after the kind")?;
+        let (file, expected, text) = read_output(listings, source)?;
+        let groups: Vec<&Unordered> =
+            unordered.iter().filter(|g| g.source == source).collect();
+        let mut q = match kind {
+            Kind::Order => order(id, &expected, &file, block, &groups)?,
+            Kind::Next => next(id, &expected, &file, block, &wrong, &groups)?,
+            Kind::Time => time(id, &expected, &file, block, &ask, &wrong)?,
+            Kind::Compile => unreachable!(),
+        };
+        q.output = Some(text);
+        q.stands = page.first_showing(Some(&format!("listings/{source}")), &q);
+        q
     };
     q.ask = ask;
-    q.output = output;
+    rules(&q, page)?;
     Ok(q)
+}
+
+/// A line as the reader may see it before answering: measured values are
+/// `…`, so no question shows a time, a size or a count it asks about (and
+/// timestamps cannot give an order away).
+pub fn masked(line: &Line) -> String {
+    line.parts
+        .iter()
+        .map(|p| match p {
+            Part::Text(t) => t.as_str(),
+            Part::Measured(_) => "…",
+        })
+        .collect::<String>()
+        .trim_end()
+        .to_string()
 }
 
 /// Literal text of a line, measured values replaced by a character no
@@ -257,23 +413,50 @@ fn at(expected: &Expected, file: &str, i: usize) -> String {
     format!("{file}:{}", expected.lines[i].number)
 }
 
+fn unspecified(
+    groups: &[&Unordered],
+    expected: &Expected,
+    file: &str,
+    a: usize,
+    b: usize,
+) -> Result<(), String> {
+    for g in groups {
+        if g.lines.contains(&a) && g.lines.contains(&b) {
+            return Err(format!(
+                "rule 5: asks the order of {} and {}, which the chapter \
+                 says is not specified (“{}”, `unordered` block)",
+                at(expected, file, a),
+                at(expected, file, b),
+                g.says
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn order(
     id: &str,
     expected: &Expected,
     file: &str,
     block: &Block,
+    groups: &[&Unordered],
 ) -> Result<Question, String> {
     let from = find(expected, file, field(block, "from")?)?;
     let to = find(expected, file, field(block, "to")?)?;
     if to < from + 2 {
         return Err(format!(
-            "`from` ({}) to `to` ({}) must span at least 3 lines",
+            "rule 2: `from` ({}) to `to` ({}) must span at least 3 lines",
             at(expected, file, from),
             at(expected, file, to)
         ));
     }
+    for a in from..=to {
+        for b in a + 1..=to {
+            unspecified(groups, expected, file, a, b)?;
+        }
+    }
     let lines: Vec<String> =
-        expected.lines[from..=to].iter().map(render).collect();
+        expected.lines[from..=to].iter().map(masked).collect();
     let mut distinct = lines.clone();
     distinct.sort();
     distinct.dedup();
@@ -307,6 +490,8 @@ fn order(
             expected.lines[from].number, expected.lines[to].number, CHECKED
         ),
         output: None,
+        stands: None,
+        asked: None,
     })
 }
 
@@ -317,6 +502,8 @@ fn next(
     expected: &Expected,
     file: &str,
     block: &Block,
+    wrong: &[String],
+    groups: &[&Unordered],
 ) -> Result<Question, String> {
     let after = find(expected, file, field(block, "after")?)?;
     let Some(next_line) = expected.lines.get(after + 1) else {
@@ -325,24 +512,57 @@ fn next(
             at(expected, file, after)
         ));
     };
-    let correct = render(next_line);
-    // The other choices: the distinct lines of the same output nearest to
-    // the answer.
+    for later in after + 2..expected.lines.len() {
+        unspecified(groups, expected, file, after + 1, later)?;
+    }
+    // Choices are compared and shown without their indentation, which
+    // would otherwise tell the answer's kind of line from the others.
+    let correct = masked(next_line).trim_start().to_string();
+    let shown: Vec<String> =
+        expected.lines[..=after].iter().map(masked).collect();
+    let seen: Vec<String> =
+        shown.iter().map(|l| l.trim_start().to_string()).collect();
+    let mut choices: Vec<String> = Vec::new();
+    for w in wrong {
+        if *w == correct {
+            return Err(format!(
+                "`wrong: {w}` is the right answer ({file} line {}): the \
+                 output changed, so this question no longer makes sense",
+                next_line.number
+            ));
+        }
+        choices.push(w.clone());
+    }
+    // Then the distinct lines nearest to the answer (by their nearest
+    // occurrence) that the reader has not seen yet, up to three wrong
+    // choices in all.
     let mut others: Vec<(usize, String)> = Vec::new();
-    for (i, line) in expected.lines.iter().enumerate() {
-        let text = render(line);
-        if text != correct && !others.iter().any(|(_, t)| *t == text) {
-            others.push((i.abs_diff(after + 1), text));
+    for (i, line) in expected.lines.iter().enumerate().skip(after + 2) {
+        let text = masked(line).trim_start().to_string();
+        let distance = i - (after + 1);
+        if distance > NEAR
+            || text == correct
+            || seen.contains(&text)
+            || choices.contains(&text)
+        {
+            continue;
+        }
+        if !others.iter().any(|(_, t)| *t == text) {
+            others.push((distance, text));
         }
     }
-    if others.is_empty() {
+    others.sort();
+    let room = 3usize.saturating_sub(choices.len());
+    choices.extend(others.into_iter().take(room).map(|(_, t)| t));
+    if choices.len() < 2 {
         return Err(format!(
-            "every line of {file} reads “{correct}”: no wrong choice to offer"
+            "rule 2/4: only {} wrong choice(s): no unseen line within {NEAR} \
+             lines of the answer ({file} line {}) differs from it; add \
+             `wrong:` lines a reader would plausibly expect",
+            choices.len(),
+            next_line.number
         ));
     }
-    others.sort();
-    let mut choices: Vec<String> =
-        others.into_iter().take(3).map(|(_, t)| t).collect();
     choices.push(correct.clone());
     choices.sort_by_key(|c| hash(&format!("{id}/{c}")));
     let answer = vec![choices.iter().position(|c| *c == correct).unwrap()];
@@ -350,7 +570,7 @@ fn next(
         id: id.to_string(),
         kind: Kind::Next,
         ask: String::new(),
-        shown: expected.lines[..=after].iter().map(render).collect(),
+        shown,
         shown_lang: "console",
         choices,
         answer,
@@ -359,7 +579,56 @@ fn next(
             next_line.number
         ),
         output: None,
+        stands: None,
+        asked: None,
     })
+}
+
+/// Times (in seconds) a stem states outside `code` spans: `2 秒`, `0.5 s`,
+/// `300 毫秒`, `300ms`.
+fn stated_times(ask: &str) -> Vec<f64> {
+    let prose: String = ask
+        .split('`')
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(_, p)| format!("{p} "))
+        .collect();
+    let chars: Vec<char> = prose.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit()
+            && (i == 0
+                || !(chars[i - 1].is_ascii_digit() || chars[i - 1] == '.'))
+        {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_ascii_digit() || chars[i] == '.')
+            {
+                i += 1;
+            }
+            let number: String = chars[start..i].iter().collect();
+            let rest: String = chars[i..]
+                .iter()
+                .collect::<String>()
+                .trim_start()
+                .to_string();
+            let scale = if rest.starts_with("毫秒") || rest.starts_with("ms")
+            {
+                Some(1e-3)
+            } else if rest.starts_with('秒') || rest.starts_with('s') {
+                Some(1.0)
+            } else {
+                None
+            };
+            if let (Ok(n), Some(s)) = (number.parse::<f64>(), scale) {
+                out.push(n * s);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 fn time(
@@ -367,58 +636,112 @@ fn time(
     expected: &Expected,
     file: &str,
     block: &Block,
+    ask: &str,
+    wrong: &[String],
 ) -> Result<Question, String> {
     let i = find(expected, file, field(block, "line")?)?;
     let line = &expected.lines[i];
-    let Some(band) = &line.arrival else {
-        return Err(format!(
-            "{} has no arrival stamp `⟨@recorded | ideal..upper⟩`: there is \
-             no time to ask about",
-            at(expected, file, i)
-        ));
+    // When the line arrives, or else how long its first measured time is.
+    let measured = line.parts.iter().find_map(|p| match p {
+        Part::Measured(b) if b.min.kind == crate::Kind::Time => Some(b),
+        _ => None,
+    });
+    let (band, arrives) = match (&line.arrival, measured) {
+        (Some(b), _) => (b, true),
+        (None, Some(b)) => (b, false),
+        (None, None) => {
+            return Err(format!(
+                "{} has neither an arrival stamp `⟨@recorded | ideal..upper⟩` \
+                 nor a measured time: there is no time to ask about",
+                at(expected, file, i)
+            ));
+        }
     };
     let ideal = band.min.value;
-    let width = band.max.value - ideal;
-    // Choices spaced wider than the line's band, so that exactly one of them
-    // is a time the check accepts.
-    let Some(step) = [0.25, 0.5, 1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .find(|&s| s > width)
-    else {
-        return Err(format!(
-            "{}: the band is {width} s wide, too wide to ask about",
-            at(expected, file, i)
-        ));
-    };
-    let mut below = (hash(id) % 4) as usize;
-    while ideal - below as f64 * step < -1e-9 {
-        below -= 1;
+    let (min, max) = (band.min.value, band.max.value);
+    for t in stated_times(ask) {
+        if t >= min - 1e-9 && t <= max + 1e-9 {
+            return Err(format!(
+                "rule 1: the stem states {} s, which is the answer (the \
+                 line arrives at {}–{}, {})",
+                secs(t),
+                band.min.text,
+                band.max.text,
+                at(expected, file, i)
+            ));
+        }
     }
-    let times: Vec<f64> = (0..4)
-        .map(|k| ideal + (k as f64 - below as f64) * step)
-        .collect();
+    if wrong.len() < 2 {
+        return Err(format!(
+            "rule 2/4: a `time` question needs at least two `wrong:` times \
+             (in seconds) a reader would plausibly expect, has {}",
+            wrong.len()
+        ));
+    }
+    let mut times = vec![ideal];
+    for w in wrong {
+        let t: f64 = w
+            .parse()
+            .map_err(|_| format!("`wrong: {w}` is not a number of seconds"))?;
+        // Outside the band by a margin: exactly one choice is a time the
+        // check accepts.
+        if t > min - 0.05 && t < max + 0.05 {
+            return Err(format!(
+                "`wrong: {w}` lies in the line's band {}..{} ({}): it would \
+                 be right, or the output changed under the question",
+                band.min.text,
+                band.max.text,
+                at(expected, file, i)
+            ));
+        }
+        if times.iter().any(|&u| secs(u) == secs(t)) {
+            return Err(format!("`wrong: {w}` repeats another choice"));
+        }
+        times.push(t);
+    }
+    times.sort_by(f64::total_cmp);
+    let answer = vec![times.iter().position(|&t| t == ideal).unwrap()];
     let choices = times
         .iter()
         .map(|&t| format!("约 {} 秒", secs(t)))
         .collect();
+    let asked = Some(Timed {
+        text: masked(line).trim().to_string(),
+        min,
+        max,
+    });
     Ok(Question {
         id: id.to_string(),
         kind: Kind::Time,
         ask: String::new(),
-        shown: vec![render(line)],
+        shown: vec![masked(line)],
         shown_lang: "console",
         choices,
-        answer: vec![below],
-        explain: format!(
-            "理想时刻是 {} 秒；录制时它在 t = {} 出现，{CHECKED}要求它在 \
-             {}–{} 之间到达（{file} 第 {} 行）。",
-            secs(ideal),
-            band.recorded.text,
-            band.min.text,
-            band.max.text,
-            line.number
-        ),
+        answer,
+        explain: if arrives {
+            format!(
+                "理想时刻是 {} 秒；录制时它在 t = {} 出现，{CHECKED}要求它在 \
+                 {}–{} 之间到达（{file} 第 {} 行）。",
+                secs(ideal),
+                band.recorded.text,
+                band.min.text,
+                band.max.text,
+                line.number
+            )
+        } else {
+            format!(
+                "理想值是 {} 秒；录制时测得 {}，{CHECKED}要求它在 {}–{} 之间\
+                 （{file} 第 {} 行）。",
+                secs(ideal),
+                band.recorded.text,
+                band.min.text,
+                band.max.text,
+                line.number
+            )
+        },
         output: None,
+        stands: None,
+        asked,
     })
 }
 
@@ -427,15 +750,362 @@ fn secs(t: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// Error codes offered as wrong choices; the book's own compile errors.
-const CODES: &[&str] = &["E0277", "E0599", "E0373", "E0597", "E0382"];
+/// The rules every question obeys (module doc); the error names the rule.
+fn rules(q: &Question, page: &Page) -> Result<(), String> {
+    let mut distinct = q.choices.clone();
+    distinct.sort();
+    distinct.dedup();
+    if q.kind != Kind::Order && distinct.len() != q.choices.len() {
+        return Err("rule 2: two choices read the same".to_string());
+    }
+    if q.choices.len() < 3 {
+        return Err(format!(
+            "rule 2: {} choices; a question offers at least three",
+            q.choices.len()
+        ));
+    }
+    let stem = q.ask.as_str();
+    if q.kind == Kind::Next {
+        let correct = &q.choices[q.answer[0]];
+        let quoted = stem.split('`').skip(1).step_by(2).any(|c| c == correct);
+        if quoted
+            || (correct.chars().count() >= 4 && stem.contains(correct.as_str()))
+        {
+            return Err(format!(
+                "rule 1: the stem quotes the answer “{correct}”"
+            ));
+        }
+        for (i, c) in q.choices.iter().enumerate() {
+            if i != q.answer[0] && q.shown.iter().any(|l| l.trim() == c.trim())
+            {
+                return Err(format!(
+                    "rule 3: the wrong choice “{c}” is already shown above \
+                     the question"
+                ));
+            }
+        }
+    }
+    if q.kind != Kind::Compile {
+        let before = q.stands.unwrap_or(page.end);
+        if let Some(asked) = &q.asked
+            && let Some(line) = page.times(asked, before)
+        {
+            return Err(format!(
+                "rule 3: the output block at chapter line {} above the \
+                 question already shows when “{}” arrives",
+                line + 1,
+                asked.text
+            ));
+        }
+        for c in revealing(q) {
+            if let Some(line) = page.shows(c, before) {
+                return Err(format!(
+                    "rule 3: the choice “{c}” is already shown by the output \
+                     block at chapter line {} above the question",
+                    line + 1
+                ));
+            }
+            if let Some(line) = page.says(c, before) {
+                return Err(format!(
+                    "rule 3: the choice “{c}” is already stated by a comment \
+                     in the code block at chapter line {} above the question",
+                    line + 1
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The lines that give a question away when the page shows them above it:
+/// its choices, and for a `time` question the line it asks about (an
+/// output block shows when it arrives, or its measured time).
+fn revealing(q: &Question) -> impl Iterator<Item = &String> {
+    q.choices.iter()
+}
+
+/// An output line's times: its arrival's band and its first measured
+/// time's.
+fn timings(line: &Line) -> Vec<Timed> {
+    let text = masked(line).trim().to_string();
+    let measured = line.parts.iter().find_map(|p| match p {
+        Part::Measured(b) if b.min.kind == crate::Kind::Time => Some(b),
+        _ => None,
+    });
+    line.arrival
+        .iter()
+        .chain(measured)
+        .map(|b| Timed {
+            text: text.clone(),
+            min: b.min.value,
+            max: b.max.value,
+        })
+        .collect()
+}
+
+/// Whether a shown line gives a time question away: the same line, with a
+/// band that overlaps the asked one (a Python twin's line at the same time).
+fn reveals(shown: &Timed, asked: &Timed) -> bool {
+    shown.text == asked.text && shown.min <= asked.max && asked.min <= shown.max
+}
+
+/// What a chapter shows: its output blocks (```console, ```text or bare
+/// fences, with `{{#include …/output/…}}` files read and masked), and where
+/// the quiz section at the end goes.
+pub struct Page {
+    /// (line of the opening fence, the files it includes, its lines).
+    blocks: Vec<(usize, Vec<String>, Vec<String>)>,
+    /// (line of the opening fence, timed lines) of every output block.
+    timed: Vec<(usize, Vec<Timed>)>,
+    /// (line of the opening fence, code) of every ```rust block.
+    rust: Vec<(usize, String)>,
+    /// (line of the opening fence, comments) of every other code block,
+    /// included files read: the originals' `print(x)  # 2` says what a
+    /// line prints as plainly as an output block.
+    comments: Vec<(usize, Vec<String>)>,
+    /// The line the end section stands before.
+    end: usize,
+    /// The chapter's lines.
+    lines: Vec<String>,
+}
+
+impl Page {
+    pub fn new(chapter_text: &str, listings: &Path) -> Page {
+        let lines: Vec<String> =
+            chapter_text.lines().map(str::to_string).collect();
+        let mut blocks = Vec::new();
+        let mut rust = Vec::new();
+        let mut comments = Vec::new();
+        let mut end = lines.len();
+        let mut timed_blocks = Vec::new();
+        let mut timed: Vec<Timed> = Vec::new();
+        let mut open: Option<(usize, String, Vec<String>, Vec<String>)> = None;
+        for (n, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            match &mut open {
+                None => {
+                    if let Some(info) = t.strip_prefix("```") {
+                        open =
+                            Some((n, info.trim().to_string(), vec![], vec![]));
+                    } else if (t == "## 练习" || t == "## 动手试试")
+                        && end == lines.len()
+                    {
+                        end = n;
+                    }
+                }
+                Some((start, info, files, body)) => {
+                    if t.starts_with("```") {
+                        let output = info.is_empty()
+                            || info.starts_with("console")
+                            || info.starts_with("text");
+                        if output {
+                            blocks.push((*start, files.clone(), body.clone()));
+                            timed_blocks
+                                .push((*start, std::mem::take(&mut timed)));
+                        } else {
+                            if info.starts_with("rust") {
+                                rust.push((*start, body.join("\n")));
+                            }
+                            let said = body.iter().filter_map(|l| comment(l));
+                            comments.push((*start, said.collect()));
+                        }
+                        open = None;
+                        continue;
+                    }
+                    let include = t
+                        .strip_prefix("{{#include ")
+                        .or_else(|| t.strip_prefix("{{#rustdoc_include "))
+                        .and_then(|r| r.trim_end().strip_suffix("}}"))
+                        .and_then(|p| p.split("listings/").nth(1));
+                    match include {
+                        Some(rel) if !rel.contains("/output/") => {
+                            body.extend(included_code(listings, rel));
+                        }
+                        Some(rel) => {
+                            files.push(format!("listings/{rel}"));
+                            if let Ok(text) =
+                                std::fs::read_to_string(listings.join(rel))
+                                && let Ok(e) = parse(&text)
+                            {
+                                for line in &e.lines {
+                                    body.push(masked(line));
+                                    timed.extend(timings(line));
+                                }
+                            }
+                        }
+                        _ => body.push(t.trim_end().to_string()),
+                    }
+                }
+            }
+        }
+        Page {
+            blocks,
+            timed: timed_blocks,
+            rust,
+            comments,
+            end,
+            lines,
+        }
+    }
+
+    /// The line of the first code block above `before` whose comments
+    /// state `text` (as a word of its own: `# 2`, `// Prints '84'`).
+    fn says(&self, text: &str, before: usize) -> Option<usize> {
+        self.comments
+            .iter()
+            .take_while(|(start, _)| *start < before)
+            .find(|(_, said)| said.iter().any(|c| states(c, text)))
+            .map(|(start, _)| *start)
+    }
+
+    /// The line of the first output block above `before` that shows `text`
+    /// as one of its lines.
+    fn shows(&self, text: &str, before: usize) -> Option<usize> {
+        self.blocks
+            .iter()
+            .take_while(|(start, _, _)| *start < before)
+            .find(|(_, _, body)| body.iter().any(|l| l.trim() == text.trim()))
+            .map(|(start, _, _)| *start)
+    }
+
+    /// Where a question stands: before the first output block that shows
+    /// one of its choices or includes `own`, moved up over a lead-in
+    /// paragraph that ends with a colon (“运行结果：”). `None` if that is the
+    /// end section or later, or the block is indented (inside a list).
+    fn first_showing(&self, own: Option<&str>, q: &Question) -> Option<usize> {
+        let output = self
+            .blocks
+            .iter()
+            .find(|(_, files, body)| {
+                own.is_some_and(|o| files.iter().any(|f| f == o))
+                    || revealing(q)
+                        .any(|c| body.iter().any(|l| l.trim() == c.trim()))
+            })
+            .map(|(start, _, _)| *start);
+        let timed = q.asked.as_ref().and_then(|a| self.times(a, self.end));
+        let output = output.into_iter().chain(timed).min();
+        let end = output.unwrap_or(self.end);
+        let code = q.choices.iter().filter_map(|c| self.says(c, end)).min();
+        self.stand_before(code.or(output)?)
+    }
+
+    /// The line of the first output block above `before` that shows the
+    /// line a time question asks about, at a time in its band.
+    fn times(&self, asked: &Timed, before: usize) -> Option<usize> {
+        self.timed
+            .iter()
+            .take_while(|(start, _)| *start < before)
+            .find(|(_, lines)| lines.iter().any(|l| reveals(l, asked)))
+            .map(|(start, _)| *start)
+    }
+
+    fn stand_before(&self, fence: usize) -> Option<usize> {
+        if fence >= self.end || self.lines[fence].starts_with([' ', '\t', '>'])
+        {
+            return None;
+        }
+        let mut n = fence;
+        while n > 0 && self.lines[n - 1].trim().is_empty() {
+            n -= 1;
+        }
+        let lead = n
+            .checked_sub(1)
+            .map(|p| self.lines[p].trim_end())
+            .is_some_and(|l| l.ends_with('：') || l.ends_with(':'));
+        if !lead {
+            return Some(fence);
+        }
+        let mut p = n - 1;
+        while p > 0 {
+            let above = self.lines[p - 1].trim();
+            if above.is_empty()
+                || above.starts_with('#')
+                || above.starts_with("```")
+            {
+                break;
+            }
+            p -= 1;
+        }
+        if self.lines[p].starts_with([' ', '\t', '>', '-', '*']) {
+            return Some(fence);
+        }
+        Some(p)
+    }
+}
+
+/// The comment of a code line: after `//`, or after `#` at the start or
+/// after a space (Python), never inside a string in the common cases.
+fn comment(line: &str) -> Option<String> {
+    if let Some(i) = line.find("//") {
+        return Some(line[i + 2..].trim().to_string());
+    }
+    let t = line.trim_start();
+    if let Some(rest) = t.strip_prefix('#') {
+        return (!rest.starts_with('[') && !rest.starts_with('!'))
+            .then(|| rest.trim().to_string());
+    }
+    line.find("  # ").map(|i| line[i + 4..].trim().to_string())
+}
+
+/// Whether a comment states `text` as a word of its own.
+fn states(comment: &str, text: &str) -> bool {
+    let text = text.trim();
+    if text.is_empty() {
+        return false;
+    }
+    let word = |c: Option<char>| {
+        c.is_some_and(|c| {
+            c.is_alphanumeric() || c == '_' || c == '-' || c == '.'
+        })
+    };
+    comment.match_indices(text).any(|(i, _)| {
+        !word(comment[..i].chars().next_back())
+            && !word(comment[i + text.len()..].chars().next())
+    })
+}
+
+/// The lines an include shows: `file`, `file:anchor` or `file:from:to`.
+fn included_code(listings: &Path, rel: &str) -> Vec<String> {
+    let mut parts = rel.split(':');
+    let file = parts.next().unwrap_or("");
+    let Ok(text) = std::fs::read_to_string(listings.join(file)) else {
+        return Vec::new();
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let pick: Vec<&str> = match (parts.next(), parts.next()) {
+        (None, _) => lines,
+        (Some(a), b) if a.parse::<usize>().is_ok() || a.is_empty() => {
+            let from = a.parse::<usize>().unwrap_or(1).max(1);
+            let to = b
+                .and_then(|b| b.parse::<usize>().ok())
+                .unwrap_or(lines.len());
+            lines
+                .get(from - 1..to.min(lines.len()))
+                .unwrap_or_default()
+                .to_vec()
+        }
+        (Some(name), _) => {
+            let open = format!("ANCHOR: {name}");
+            let close = format!("ANCHOR_END: {name}");
+            lines
+                .iter()
+                .skip_while(|l| !l.contains(&open))
+                .take_while(|l| !l.contains(&close))
+                .copied()
+                .collect()
+        }
+    };
+    pick.into_iter().map(str::to_string).collect()
+}
 
 fn compile_question(
     id: &str,
-    ask: String,
-    snippet: &str,
+    ask: &str,
+    block: &Block,
+    wrong: &[String],
     chapter_text: &str,
 ) -> Result<Question, String> {
+    let snippet = field(block, "block")?;
     let blocks = rust_blocks(chapter_text);
     let hits: Vec<&(String, String)> = blocks
         .iter()
@@ -455,26 +1125,46 @@ fn compile_question(
              it compiles"
         ));
     }
-    let verdict = if flags.contains(&"compile_fail") {
-        match flags.iter().find(|f| f.starts_with('E')) {
-            Some(code) => format!("不能编译：{code}"),
-            None => "不能编译，rustc 不给错误码".to_string(),
+    let fails = flags.contains(&"compile_fail");
+    let code_flag = flags.iter().find(|f| f.starts_with('E')).copied();
+    let because = field(block, "because").ok();
+    let verdict = match (fails, because) {
+        (false, None) => "能编译".to_string(),
+        (false, Some(_)) => {
+            return Err(format!(
+                "`because:` gives a reason it does not compile, but the block \
+                 is `{info}`: it compiles"
+            ));
         }
-    } else {
-        "能编译".to_string()
+        (true, None) => {
+            return Err(format!(
+                "the block is `{info}`: say why it does not compile with \
+                 `because: {} …`",
+                code_flag.unwrap_or("")
+            ));
+        }
+        (true, Some(b)) => {
+            let (code, reason) = b.split_once(' ').unwrap_or((b, ""));
+            let code_ok = match code_flag {
+                Some(c) => code == c,
+                None => code == "-",
+            };
+            if !code_ok || reason.trim().is_empty() {
+                return Err(format!(
+                    "`because:` starts with the block's error code ({}), then \
+                     the reason; the block is `{info}`",
+                    code_flag.unwrap_or("`-` when rustc gives none")
+                ));
+            }
+            format!("不能编译：{}", reason.trim())
+        }
     };
     let mut choices = vec!["能编译".to_string()];
-    choices.extend(
-        CODES
-            .iter()
-            .map(|c| format!("不能编译：{c}"))
-            .filter(|c| *c != verdict)
-            .take(2),
-    );
-    if !choices.contains(&verdict) {
+    if verdict != choices[0] {
         choices.push(verdict.clone());
-    } else {
-        choices.push(format!("不能编译：{}", CODES[3]));
+    }
+    for w in wrong {
+        choices.push(format!("不能编译：{w}"));
     }
     choices.sort_by_key(|c| hash(&format!("{id}/{c}")));
     let answer = vec![choices.iter().position(|c| *c == verdict).unwrap()];
@@ -483,18 +1173,35 @@ fn compile_question(
         .filter(|l| !(l.trim_start().starts_with("# ") || l.trim() == "#"))
         .map(str::to_string)
         .collect();
+    let page = Page::new(chapter_text, Path::new(""));
+    let stands = page
+        .rust
+        .iter()
+        .find(|(_, c)| c.contains(snippet))
+        .and_then(|(start, _)| page.stand_before(*start));
+    let _ = ask;
     Ok(Question {
         id: id.to_string(),
         kind: Kind::Compile,
-        ask,
+        ask: String::new(),
         shown,
         shown_lang: "rust",
         choices,
         answer,
         explain: format!(
-            "代码块标的是 `{info}`，`cargo xtask test` 真的编译它，确认{verdict}。"
+            "代码块标的是 `{info}`，`cargo xtask test` 真的编译它，确认{}。",
+            if fails {
+                format!(
+                    "它不能编译（{}）",
+                    code_flag.unwrap_or("rustc 不给错误码")
+                )
+            } else {
+                "它能编译".to_string()
+            }
         ),
         output: None,
+        stands,
+        asked: None,
     })
 }
 
@@ -552,21 +1259,55 @@ pub fn inline(s: &str) -> String {
     out
 }
 
-/// The Markdown for a chapter's questions: a `## 预测输出` section, each
-/// question as HTML that theme/quiz.js makes interactive. The section sits
-/// between `<!-- quiz -->` and `<!-- /quiz -->` so the EPUB can leave it
-/// out (an e-book has no scripts).
+/// The Markdown for a chapter's questions that stand at the end: a
+/// `## 预测输出` section, each question as HTML that theme/quiz.js makes
+/// interactive. The section sits between `<!-- quiz -->` and
+/// `<!-- /quiz -->` so the EPUB can leave it out (an e-book has no
+/// scripts). Empty when every question stands inside the chapter.
 pub fn render_section(questions: &[Question]) -> String {
+    let at_end: Vec<&Question> =
+        questions.iter().filter(|q| q.stands.is_none()).collect();
+    if at_end.is_empty() {
+        return String::new();
+    }
     let mut out = String::from(
         "\n<!-- quiz -->\n\n## 预测输出\n\n<p class=\"quiz-intro\">先想好程序会打印什么、\
          何时打印，再作答。题目和答案都由 <code>cargo xtask test</code> 检查过的预期输出\
          生成；答过之后显示真实输出。答题记录只存在这台设备的浏览器里，见\
          <a href=\"progress.html\">自测进度</a>。</p>\n\n",
     );
-    for q in questions {
+    for q in at_end {
         out.push_str(&render_question(q));
     }
     out.push_str("<!-- /quiz -->\n\n");
+    out
+}
+
+const SLOT: &str = "<!-- quiz-slot ";
+
+/// Marks, in a chapter's Markdown before it is rendered, where each question
+/// that stands inside the chapter goes: before the output it asks about.
+pub fn mark_slots(chapter: &str, questions: &[Question]) -> String {
+    let mut out = String::with_capacity(chapter.len());
+    for (n, line) in chapter.split_inclusive('\n').enumerate() {
+        for q in questions.iter().filter(|q| q.stands == Some(n)) {
+            writeln!(out, "{SLOT}{} -->\n", q.id).unwrap();
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// Replaces the marks of [`mark_slots`] in the rendered chapter with the
+/// questions, each between `<!-- quiz -->` and `<!-- /quiz -->`.
+pub fn fill_slots(chapter: &str, questions: &[Question]) -> String {
+    let mut out = chapter.to_string();
+    for q in questions.iter().filter(|q| q.stands.is_some()) {
+        let mark = format!("{SLOT}{} -->\n", q.id);
+        let html =
+            format!("<!-- quiz -->\n\n{}<!-- /quiz -->\n", render_question(q));
+        out = out.replacen(&mark, &html, 1);
+    }
     out
 }
 
@@ -580,10 +1321,15 @@ fn render_question(q: &Question) -> String {
         h,
         "<section class=\"quiz\" id=\"quiz-{id}\" data-quiz=\"{id}\" \
          data-kind=\"{}\" data-answer=\"{}\" aria-labelledby=\"quiz-{id}-h\">\n\
-         <h3 id=\"quiz-{id}-h\">第 {number} 题</h3>\n\
+         <h3 id=\"quiz-{id}-h\">{}第 {number} 题</h3>\n\
          <p class=\"quiz-ask\">{}</p>\n",
         q.kind.name(),
         answer.join(","),
+        if q.stands.is_some() {
+            "预测输出："
+        } else {
+            ""
+        },
         inline(&q.ask)
     )
     .unwrap();
@@ -886,19 +1632,102 @@ mod tests {
     }
 
     #[test]
-    fn time_choices_are_spaced_wider_than_the_band() {
-        let q = one("time ch06/output/countdown.txt\nask: ?\nline: 1 (B)\n")
-            .unwrap();
+    fn time_choices_are_the_answer_and_the_authored_wrong_times() {
+        let q = one("time ch06/output/countdown.txt\nask: ?\nline: 1 (B)\n\
+             wrong: 3\nwrong: 1\n")
+        .unwrap();
+        assert_eq!(q.choices, ["约 1 秒", "约 2 秒", "约 3 秒"]);
         assert_eq!(q.choices[q.answer[0]], "约 2 秒");
-        let secs: Vec<f64> = q
-            .choices
-            .iter()
-            .map(|c| c.trim_start_matches("约 ").trim_end_matches(" 秒"))
-            .map(|c| c.parse().unwrap())
-            .collect();
-        for pair in secs.windows(2) {
-            assert!(pair[1] - pair[0] > 0.7, "{secs:?}");
-        }
+        assert_eq!(q.shown, ["T-minus 1 (B)"]);
+        // A wrong time inside the line's band would be a second answer.
+        let e = one("time ch06/output/countdown.txt\nask: ?\nline: 1 (B)\n\
+             wrong: 2.5\nwrong: 1\n")
+        .unwrap_err();
+        assert!(e[0].contains("lies in the line's band"), "{e:?}");
+    }
+
+    #[test]
+    fn each_rule_names_its_question() {
+        // 1: the stem states the answer.
+        let e = one("time ch06/output/countdown.txt\nask: B 睡 2 秒后？\n\
+             line: 1 (B)\nwrong: 3\nwrong: 1\n")
+        .unwrap_err();
+        assert!(e[0].starts_with("quizzes/ch06.txt:1: rule 1"), "{e:?}");
+        let e = one(
+            "next ch06/output/countdown.txt\nask: 是 `T-minus 1 (A)` 吗？\n\
+             after: 3 (B)\n",
+        )
+        .unwrap_err();
+        assert!(e[0].contains("rule 1"), "{e:?}");
+        // 2: fewer than three choices.
+        let e = one(
+            "time ch06/output/countdown.txt\nask: ?\nline: 1 (B)\nwrong: 3\n",
+        )
+        .unwrap_err();
+        assert!(e[0].contains("rule 2"), "{e:?}");
+        // 3: a wrong choice the question already shows.
+        let e = one("next ch06/output/countdown.txt\nask: ?\nafter: 3 (B)\n\
+             wrong: T-minus 2 (A)\n")
+        .unwrap_err();
+        assert!(e[0].contains("rule 3"), "{e:?}");
+        // 5: an order the chapter says is not specified.
+        let unordered = "unordered ch06/output/countdown.txt\nsays: 不承诺\n\
+                         lines: 1 (A) | 2 (B)\n\n";
+        let load6 = |quiz: &str| {
+            load(
+                "quizzes/ch06.txt",
+                quiz,
+                "ch06",
+                "tokio 不承诺这个顺序",
+                &listings(),
+            )
+        };
+        let e = load6(&format!(
+            "{unordered}order ch06/output/countdown.txt\nask: ?\n\
+             from: 2 (A)\nto: 1 (B)\n"
+        ))
+        .unwrap_err();
+        assert!(e[0].starts_with("quizzes/ch06.txt:5: rule 5"), "{e:?}");
+        let e = load6(&format!(
+            "{unordered}next ch06/output/countdown.txt\nask: ?\nafter: 3 (B)\n"
+        ))
+        .unwrap_err();
+        assert!(e[0].contains("rule 5"), "{e:?}");
+        // After the first of the pair, the next line is certain.
+        let q = load6(&format!(
+            "{unordered}next ch06/output/countdown.txt\nask: ?\nafter: 1 (A)\n\
+             wrong: T-minus 0 (A)\n"
+        ))
+        .unwrap();
+        assert_eq!(q[0].choices[q[0].answer[0]], "T-minus 2 (B)");
+        // The declaration must quote the chapter.
+        let e = load("quizzes/ch06.txt", unordered, "ch06", "", &listings())
+            .unwrap_err();
+        assert!(e[0].contains("the chapter does not say"), "{e:?}");
+    }
+
+    #[test]
+    fn a_question_stands_before_the_output_that_answers_it() {
+        let chapter = "# 第 6 章\n\n程序：\n\n```rust\nfn main() {}\n```\n\n\
+                       运行结果：\n\n```console\n\
+                       {{#include ../listings/ch06/output/countdown.txt}}\n```\n\n## 练习\n";
+        let q = load(
+            "quizzes/ch06.txt",
+            "next ch06/output/countdown.txt\nask: ?\nafter: 3 (B)\n",
+            "ch06",
+            chapter,
+            &listings(),
+        )
+        .unwrap();
+        // Before the lead-in “运行结果：”, line 9 of the chapter.
+        assert_eq!(q[0].stands, Some(8));
+        let marked = mark_slots(chapter, &q);
+        assert!(marked.contains("<!-- quiz-slot ch06-1 -->\n\n运行结果："));
+        let filled = fill_slots(&marked, &q);
+        assert!(filled.contains(
+            "<!-- quiz -->\n\n<section class=\"quiz\" id=\"quiz-ch06-1\""
+        ));
+        assert!(render_section(&q).is_empty());
     }
 
     #[test]

@@ -41,7 +41,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let questions: BTreeMap<String, Vec<Question>> = quiz::load_book(&root)
         .map_err(|errors| {
             format!(
-                "{} “预测输出” question(s) no longer make sense:\n{}",
+                "{} “预测输出” question(s) break a rule or no longer make sense:\n{}",
                 errors.len(),
                 errors.join("\n")
             )
@@ -91,8 +91,24 @@ fn rewrite_chapters(
                             format!("cannot include {}: {e}", file.display())
                         })
                     };
+                    // Questions stand before the output they ask about;
+                    // their places are lines of the chapter's file, so mark
+                    // them in its text as read from disk (a preprocessor
+                    // running before this one would have moved the lines:
+                    // then they all go to the section at the end).
+                    let ch = quiz::chapter_of(&path);
+                    let mut placed: Vec<Question> = ch
+                        .and_then(|c| questions.get(c))
+                        .cloned()
+                        .unwrap_or_default();
+                    let on_disk = std::fs::read_to_string(src.join(&path))
+                        .is_ok_and(|t| t == *content);
+                    if !on_disk {
+                        placed.iter_mut().for_each(|q| q.stands = None);
+                    }
+                    let marked = quiz::mark_slots(content, &placed);
                     let mut text =
-                        expected_output::render_chapter(content, &mut read)
+                        expected_output::render_chapter(&marked, &mut read)
                             .map_err(|e| {
                                 let shown = if path.is_empty() {
                                     "(draft)"
@@ -101,9 +117,10 @@ fn rewrite_chapters(
                                 };
                                 format!("{}: {e}", src.join(shown).display())
                             })?;
-                    if let Some(ch) = quiz::chapter_of(&path) {
-                        if let Some(q) = questions.get(ch) {
-                            let section = quiz::render_section(q);
+                    if let Some(ch) = ch {
+                        text = quiz::fill_slots(&text, &placed);
+                        let section = quiz::render_section(&placed);
+                        if !section.is_empty() {
                             text = quiz::insert_section(&text, &section);
                         }
                         chapters.push((ch.to_string(), name, path));
