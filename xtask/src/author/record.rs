@@ -6,9 +6,17 @@
 //! header (date and machine) change. A run that fails the check is not
 //! written. The timelines drawn from these files are regenerated after.
 //! Timed Python outputs (`listings/chNN/python/output/<name>.txt`, first
-//! line `$ python3 -u <name>.py`) are re-recorded the same way.
+//! line `$ python3 -u <name>.py`) are re-recorded the same way
+//! (`--python`: only those).
+//!
+//! Every value and every arrival time written comes from the one run just
+//! made, and arrival times count from the process start, for Python too
+//! (its interpreter's start-up included): [`written_from`] compares the
+//! new file with the run line by line, and the file must pass the
+//! one-run check (checks/timelines.rs) before it is written.
 
 use super::{machine, timelines};
+use crate::checks::timelines::one_run;
 use crate::checks::{outputs, running};
 use crate::{Result, cmd, listings};
 use std::fs;
@@ -16,19 +24,25 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-pub fn run(root: &Path, only: &[String]) -> Result {
-    let (listings, problems) = listings::discover(root, only);
+pub fn run(root: &Path, args: &[String]) -> Result {
+    let python_only = args.iter().any(|a| a == "--python");
+    let only: Vec<String> =
+        args.iter().filter(|a| *a != "--python").cloned().collect();
+    let (listings, problems) = listings::discover(root, &only);
     if !problems.is_empty() {
         return Err(problems.join("\n").into());
     }
-    outputs::build(root, &listings)?;
+    if !python_only {
+        outputs::build(root, &listings)?;
+    }
     let bin_dir = cmd::target_dir(root).join("debug");
     let header = machine_header();
     let mut failures = Vec::new();
     let mut recorded = 0;
     // One at a time, so that the recorded times are not those of a
     // machine busy with the other listings.
-    for program in listings.iter().flat_map(|l| &l.programs) {
+    let programs = listings.iter().flat_map(|l| &l.programs);
+    for program in programs.filter(|_| !python_only) {
         let path = running::relative(root, &program.expected).to_string();
         let old = fs::read_to_string(&program.expected)?;
         let timed = expected_output::parse(&old).is_ok_and(|e| e.is_timed());
@@ -45,6 +59,10 @@ pub fn run(root: &Path, only: &[String]) -> Result {
             };
         match expected_output::rerecord(&expected, &run.lines, &header) {
             Ok(new) => {
+                if let Err(e) = written_from(&path, &new, &run.lines) {
+                    failures.push(e);
+                    continue;
+                }
                 recorded += 1;
                 print_diff(&path, &old, &new);
                 fs::write(&program.expected, new)?;
@@ -110,11 +128,12 @@ fn record_python(root: &Path, dir: &Path, header: &str) -> Result<usize> {
             .arg(&script)
             .args(&expected.args)
             .current_dir(dir.join("python"));
-        let mut run =
+        // Counted from the process start, like the Rust programs: a
+        // picture that draws both on one axis must not move one of them.
+        // (The Python check forgives a slow interpreter start-up; the
+        // recording keeps it, about 0.1 s here.)
+        let run =
             running::run_with_timeout(&mut python, Duration::from_secs(60))?;
-        // The interpreter's start-up (seconds on a loaded machine) is not
-        // the program's schedule: count from its first line.
-        expected_output::rebase_on_first_line(&mut run.lines);
         if run.timed_out || !run.status_ok {
             failures.push(format!(
                 "{path}: not recorded: `python3 -u {script}` {}\n{}",
@@ -125,6 +144,10 @@ fn record_python(root: &Path, dir: &Path, header: &str) -> Result<usize> {
         }
         match expected_output::rerecord(&expected, &run.lines, header) {
             Ok(new) => {
+                if let Err(e) = written_from(&path, &new, &run.lines) {
+                    failures.push(e);
+                    continue;
+                }
                 written += 1;
                 print_diff(&path, &old, &new);
                 fs::write(&file, new)?;
@@ -140,6 +163,63 @@ fn record_python(root: &Path, dir: &Path, header: &str) -> Result<usize> {
         Ok(written)
     } else {
         Err(failures.join("\n").into())
+    }
+}
+
+/// Whether `new`, about to be written to `path`, is the run `lines` and
+/// nothing else: each line shows exactly what the run printed (so every
+/// value is this run's) and arrived when this run's line did, and the
+/// whole file passes the one-run check. A file that mixes in anything
+/// kept from an earlier recording is refused, with the line.
+fn written_from(
+    path: &str,
+    new: &str,
+    lines: &[(Duration, String)],
+) -> std::result::Result<(), String> {
+    let refuse = |line: usize, why: String| {
+        Err(format!("{path}:{line}: not recorded: {why}"))
+    };
+    let parsed = match expected_output::parse(new) {
+        Ok(parsed) => parsed,
+        Err(e) => return refuse(e.line, e.message),
+    };
+    if parsed.lines.len() != lines.len() {
+        return refuse(
+            1,
+            format!(
+                "{} line(s) written for {} printed",
+                parsed.lines.len(),
+                lines.len()
+            ),
+        );
+    }
+    for (line, (at, printed)) in parsed.lines.iter().zip(lines) {
+        let shown = expected_output::render(line);
+        if shown != *printed {
+            return refuse(
+                line.number,
+                format!("it would show `{shown}`, the run printed `{printed}`"),
+            );
+        }
+        let stamp = expected_output::arrival_quantity(*at);
+        match &line.arrival {
+            Some(band) if band.recorded.text == stamp.text => {}
+            _ => {
+                return refuse(
+                    line.number,
+                    format!("its arrival time is not this run's ({stamp})"),
+                );
+            }
+        }
+    }
+    let problems = one_run(path, new);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{path}: not recorded (was the machine too busy? run it again):\n{}",
+            problems.join("\n")
+        ))
     }
 }
 

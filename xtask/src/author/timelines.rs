@@ -213,8 +213,19 @@ pub fn svg_path(root: &Path, timeline: &Timeline) -> PathBuf {
         .join(format!("{}.svg", timeline.name))
 }
 
-/// `cargo xtask timelines`: writes every picture.
+/// `cargo xtask timelines`: writes every picture, but only from
+/// recordings that are each one run (checks/timelines.rs): a picture of
+/// a spliced or shifted recording would show moments no run had.
 pub fn write(root: &Path) -> Result {
+    let problems = crate::checks::timelines::recordings(root);
+    if !problems.is_empty() {
+        return Err(format!(
+            "not drawn: {} problem(s) in the recordings\n{}",
+            problems.len(),
+            problems.join("\n")
+        )
+        .into());
+    }
     fs::create_dir_all(root.join("src/generated/timelines"))?;
     for timeline in TIMELINES {
         let (svg, notes) = render_svg(root, timeline)?;
