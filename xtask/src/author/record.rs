@@ -10,10 +10,12 @@
 //! (`--python`: only those).
 //!
 //! Every value and every arrival time written comes from the one run just
-//! made, and arrival times count from the process start, for Python too
-//! (its interpreter's start-up included): [`written_from`] compares the
-//! new file with the run line by line, and the file must pass the
-//! one-run check (checks/timelines.rs) before it is written.
+//! made: [`written_from`] compares the new file with the run line by line,
+//! and the file must pass the one-run check (checks/timelines.rs) before
+//! it is written. A Python output's arrival times count from its first
+//! line (the Python check forgives the interpreter's start-up, seconds on
+//! a loaded machine); its header says when that line arrived after the
+//! process started, so that a timeline can draw it from the true zero.
 
 use super::{machine, timelines};
 use crate::checks::timelines::one_run;
@@ -81,7 +83,9 @@ pub fn run(root: &Path, args: &[String]) -> Result {
         }
     }
     println!("recorded {recorded} timed output(s)");
-    timelines::write(root)?;
+    if let Err(e) = timelines::write(root) {
+        failures.push(e.to_string());
+    }
     if failures.is_empty() {
         Ok(())
     } else {
@@ -128,12 +132,14 @@ fn record_python(root: &Path, dir: &Path, header: &str) -> Result<usize> {
             .arg(&script)
             .args(&expected.args)
             .current_dir(dir.join("python"));
-        // Counted from the process start, like the Rust programs: a
-        // picture that draws both on one axis must not move one of them.
-        // (The Python check forgives a slow interpreter start-up; the
-        // recording keeps it, about 0.1 s here.)
-        let run =
+        let mut run =
             running::run_with_timeout(&mut python, Duration::from_secs(60))?;
+        // The interpreter's start-up is not the program's schedule: the
+        // stamps count from the first line, as the Python check does, and
+        // the header keeps where that line was.
+        let first = run.lines.first().map_or(Duration::ZERO, |l| l.0);
+        let header = python_header(header, first);
+        expected_output::rebase_on_first_line(&mut run.lines);
         if run.timed_out || !run.status_ok {
             failures.push(format!(
                 "{path}: not recorded: `python3 -u {script}` {}\n{}",
@@ -142,7 +148,7 @@ fn record_python(root: &Path, dir: &Path, header: &str) -> Result<usize> {
             ));
             continue;
         }
-        match expected_output::rerecord(&expected, &run.lines, header) {
+        match expected_output::rerecord(&expected, &run.lines, &header) {
             Ok(new) => {
                 if let Err(e) = written_from(&path, &new, &run.lines) {
                     failures.push(e);
@@ -221,6 +227,17 @@ fn written_from(
             problems.join("\n")
         ))
     }
+}
+
+/// A Python output's header: when and where, and when its first line
+/// arrived after the process started (read back by
+/// [`crate::checks::timelines::python_start`]).
+fn python_header(header: &str, first: Duration) -> String {
+    format!(
+        "{header}{}{:.3}s",
+        crate::checks::timelines::FIRST_LINE_AT,
+        first.as_secs_f64()
+    )
 }
 
 /// When and where: `2026-11-26 01:50 UTC, Linux 6.1.0 x86_64, 2 CPUs

@@ -262,6 +262,22 @@ fn load(root: &Path, timeline: &Timeline, run: &Run) -> Result<Option<Drawn>> {
     }
     let command = text.lines().next().unwrap_or("");
     let command = command.strip_prefix("$ ").unwrap_or(command);
+    // Every lane counts from its process start. A Python output counts
+    // from its first line; its header says when that line arrived.
+    let offset = if command.starts_with("python3 ") {
+        crate::checks::timelines::python_start(recorded.as_deref()).ok_or_else(
+            || {
+                format!(
+                    "{}:2: the header does not say when the first line \
+                     arrived after the process started; re-record with \
+                     `cargo xtask record`",
+                    run.file
+                )
+            },
+        )?
+    } else {
+        0.0
+    };
     let mut dots = Vec::new();
     for line in &lines {
         let Some(arrival) = &line.arrival else {
@@ -272,7 +288,7 @@ fn load(root: &Path, timeline: &Timeline, run: &Run) -> Result<Option<Drawn>> {
             .into());
         };
         let (task, label) = classify(timeline, line);
-        dots.push((task, arrival.recorded.value, label));
+        dots.push((task, arrival.recorded.value + offset, label));
     }
     let when = recorded.unwrap_or_default();
     let title = if when.is_empty() {

@@ -5,10 +5,12 @@
 //!
 //! Every timed expected output must also be one run ([`one_run`]): the
 //! values a line prints and the moment it arrived come from the same run,
-//! and its arrival times count from the process start. The pictures, the
-//! replay in the page and the quiz explanations are drawn from these
-//! times, so a file spliced from two runs, or a lane shifted to start at
-//! its first line, would show moments no run ever had.
+//! and its arrival times can be put back on the process start (a Python
+//! output counts from its first line; its header says when that line
+//! arrived). The pictures, the replay in the page and the quiz
+//! explanations are drawn from these times, so a file spliced from two
+//! runs, or a lane shifted to start at its first line, would show moments
+//! no run ever had.
 
 use crate::Result;
 use crate::author::timelines::{TIMELINES, render_svg, svg_path};
@@ -83,6 +85,19 @@ pub fn recordings(root: &Path) -> Vec<String> {
     problems
 }
 
+/// In a Python output's `⟨recorded …⟩` header, what precedes the time
+/// its first line arrived after the process started (`; first line at
+/// 0.143s`); its arrival stamps count from that line.
+pub const FIRST_LINE_AT: &str = "; first line at ";
+
+/// When a Python output's first line arrived after its process started,
+/// in seconds, from the header; `None` if the header does not say.
+pub fn python_start(recorded: Option<&str>) -> Option<f64> {
+    let (_, after) = recorded?.rsplit_once(FIRST_LINE_AT)?;
+    let seconds = after.strip_suffix('s')?.parse::<f64>().ok()?;
+    (seconds.is_finite() && seconds >= 0.0).then_some(seconds)
+}
+
 /// How much later than the program's own clock a line may reach the
 /// recorder. The recorder stamps each line as it reads it from the pipe;
 /// the committed files show 0 to 31 ms between a program's clock and the
@@ -100,8 +115,9 @@ const CLOCK_PREFIXES: &[&str] =
 
 /// The problems of one expected output (`path` as shown, `text` its
 /// contents) as a record of one run; none for an untimed file. Arrival
-/// times count from just before the process started, and a program reads
-/// its clock before it writes the line, so:
+/// times count from just before the process started (a Python output's
+/// from its first line, plus the header's [`FIRST_LINE_AT`]), and a
+/// program reads its clock before it writes the line, so:
 ///
 /// - no measured time on a line may exceed that line's arrival time,
 ///   beyond rounding: half a unit of the value's last printed digit plus
@@ -111,9 +127,8 @@ const CLOCK_PREFIXES: &[&str] =
 /// - a clock value ([`CLOCK_PREFIXES`]) may trail its arrival by at most
 ///   [`MAX_LAG_S`] (for Python, beyond the smallest such gap in the file:
 ///   the interpreter starts before the script reads its clock);
-/// - a Python program's first line cannot arrive at 0.000 s: CPython's
-///   own start-up takes longer than a millisecond (about 0.1 s here), so
-///   such times were counted from the first line, not the process start.
+/// - a Python output must say where its first line was: without it, its
+///   lane on a timeline starts at that line instead of the process start.
 pub fn one_run(path: &str, text: &str) -> Vec<String> {
     let Ok(expected) = expected_output::parse(text) else {
         // A malformed file is reported, with its line, by the listings check.
@@ -124,20 +139,21 @@ pub fn one_run(path: &str, text: &str) -> Vec<String> {
     }
     let mut problems = Vec::new();
     let python = expected.runner == Runner::Python;
-    if python
-        && let Some(first) = expected.lines.first()
-        && let Some(at) = &first.arrival
-        && at.recorded.value < 0.001
-    {
-        problems.push(format!(
-            "{path}:{}: the first line arrived at {}: a Python process \
-             needs longer than that to start, so these times count from \
-             the first line, not from the process start; re-record with \
-             `cargo xtask record`",
-            first.number, at.recorded
-        ));
-    }
-    let clocks = clock_lags(&expected);
+    let offset = if python {
+        python_start(expected.recorded.as_deref()).unwrap_or_else(|| {
+            problems.push(format!(
+                "{path}:2: the arrival times count from the first line, but \
+                 the header does not say when that line arrived after the \
+                 process started (`{}`), so a timeline would draw this run \
+                 from a shifted zero; re-record with `cargo xtask record`",
+                FIRST_LINE_AT.trim_start_matches("; ")
+            ));
+            0.0
+        })
+    } else {
+        0.0
+    };
+    let clocks = clock_lags(&expected, offset);
     let allowance = if python {
         clocks
             .iter()
@@ -151,7 +167,7 @@ pub fn one_run(path: &str, text: &str) -> Vec<String> {
         let Some(arrival) = &line.arrival else {
             continue;
         };
-        let at = arrival.recorded.value;
+        let at = arrival.recorded.value + offset;
         let times = line.parts.iter().filter_map(|p| match p {
             Part::Measured(b) if b.recorded.kind == Kind::Time => {
                 Some(&b.recorded)
@@ -162,14 +178,15 @@ pub fn one_run(path: &str, text: &str) -> Vec<String> {
             let slack = half_unit(value) + 0.0005;
             if value.value > at + slack {
                 problems.push(format!(
-                    "{path}:{}: the line prints {} but arrived at {}: a \
-                     program cannot print a time it has not lived yet \
-                     (tolerance {:.1} ms for rounding), so the value and \
-                     the arrival are not from one run counted from the \
-                     process start; re-record with `cargo xtask record`",
+                    "{path}:{}: the line prints {} but arrived at {:.3}s \
+                     after the process started: a program cannot print a \
+                     time it has not lived yet (tolerance {:.1} ms for \
+                     rounding), so the value and the arrival are not from \
+                     one run counted from the process start; re-record \
+                     with `cargo xtask record`",
                     line.number,
                     value,
-                    arrival.recorded,
+                    at,
                     slack * 1e3
                 ));
             }
@@ -189,7 +206,7 @@ pub fn one_run(path: &str, text: &str) -> Vec<String> {
             };
             problems.push(format!(
                 "{path}:{number}: the program's clock says {value} but the \
-                 line arrived at {arrival}, {:.0} ms later{startup}: a line \
+                 line arrived at {arrival:.3}s, {:.0} ms later{startup}: a line \
                  reaches the recorder within {:.0} ms of being printed, so \
                  the value and the arrival come from different runs; \
                  re-record with `cargo xtask record`",
@@ -202,8 +219,12 @@ pub fn one_run(path: &str, text: &str) -> Vec<String> {
 }
 
 /// The lines whose first value is the program's clock: (line number,
-/// arrival minus value, the value, the arrival).
-fn clock_lags(expected: &Expected) -> Vec<(usize, f64, Quantity, Quantity)> {
+/// arrival minus value, the value, the arrival), arrivals moved by
+/// `offset` seconds.
+fn clock_lags(
+    expected: &Expected,
+    offset: f64,
+) -> Vec<(usize, f64, Quantity, f64)> {
     let mut clocks = Vec::new();
     for line in &expected.lines {
         let (Some(arrival), [Part::Text(before), Part::Measured(band), ..]) =
@@ -214,11 +235,12 @@ fn clock_lags(expected: &Expected) -> Vec<(usize, f64, Quantity, Quantity)> {
         if band.recorded.kind == Kind::Time
             && CLOCK_PREFIXES.contains(&before.as_str())
         {
+            let at = arrival.recorded.value + offset;
             clocks.push((
                 line.number,
-                arrival.recorded.value - band.recorded.value,
+                at - band.recorded.value,
                 band.recorded.clone(),
-                arrival.recorded.clone(),
+                at,
             ));
         }
     }
@@ -288,12 +310,11 @@ total {{1.53s | 1.5s..2.1s}}  ⟨@1.030s | 0.7s..1.7s⟩
 ";
         let problems = one_run("f.txt", shifted);
         assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[0].contains("f.txt:3: the first line arrived"));
+        assert!(problems[0].starts_with("f.txt:2: the arrival times count"));
         assert!(problems[1].contains("f.txt:4: the line prints 1.53s"));
-        let from_start = shifted
-            .replace("@0.000s", "@0.612s")
-            .replace("@1.030s", "@1.641s");
-        assert!(one_run("f.txt", &from_start).is_empty());
+        let placed = shifted.replace("x⟩", "x; first line at 0.612s⟩");
+        assert!(one_run("f.txt", &placed).is_empty());
+        assert_eq!(python_start(Some("x; first line at 0.612s")), Some(0.612));
     }
 
     #[test]
