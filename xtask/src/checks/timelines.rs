@@ -122,8 +122,10 @@ const CLOCK_PREFIXES: &[&str] =
 /// - no measured time on a line may exceed that line's arrival time,
 ///   beyond rounding: half a unit of the value's last printed digit plus
 ///   half a millisecond (arrival times are printed in whole ms). This
-///   holds for every duration a program measures in real time, and fails
-///   for a value from a slower run or a lane counted from its first line;
+///   holds for every duration a program measures in real time (not for
+///   CPU time summed over threads, or a paused clock's virtual time: no
+///   timed output prints either), and fails for a value from a slower run
+///   or a lane counted from its first line;
 /// - a clock value ([`CLOCK_PREFIXES`]) may trail its arrival by at most
 ///   [`MAX_LAG_S`] (for Python, beyond the smallest such gap in the file:
 ///   the interpreter starts before the script reads its clock);
