@@ -3,7 +3,7 @@
 //! includes inline (no script: it prints and shows in the PDF). One lane
 //! per task, one dot per output line at the moment it arrived; several
 //! runs (e.g. a blocking variant, or the Python original) share one time
-//! axis, one above the other. `cargo xtask test` fails when a committed
+//! axis, one above the other, each from its own process start. `cargo xtask test` fails when a committed
 //! picture differs from what its expected files give (checks/timelines.rs).
 //!
 //! Which line belongs to which task is declared here, per listing, never
