@@ -289,3 +289,46 @@ fn print_diff(path: &str, old: &str, new: &str) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = "$ cargo run --bin t
+⟨recorded now⟩
+start  ⟨@0.002s | 0s..0.7s⟩
+Total elapsed time is {{1.004s | 1s..2s}}  ⟨@1.006s | 1s..1.7s⟩
+";
+
+    fn run() -> Vec<(Duration, String)> {
+        vec![
+            (Duration::from_millis(2), "start".to_string()),
+            (
+                Duration::from_millis(1006),
+                "Total elapsed time is 1.004s".to_string(),
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_file_that_is_this_run_is_written() {
+        assert_eq!(written_from("t.txt", FILE, &run()), Ok(()));
+    }
+
+    #[test]
+    fn a_value_kept_from_another_run_is_refused() {
+        let kept = FILE.replace("{{1.004s", "{{1.100s");
+        let err = written_from("t.txt", &kept, &run()).unwrap_err();
+        assert!(
+            err.starts_with("t.txt:4: not recorded: it would show"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_arrival_kept_from_another_run_is_refused() {
+        let kept = FILE.replace("@1.006s", "@1.300s");
+        let err = written_from("t.txt", &kept, &run()).unwrap_err();
+        assert!(err.contains("t.txt:4: not recorded: its arrival"), "{err}");
+    }
+}
