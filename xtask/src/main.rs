@@ -72,9 +72,11 @@ commands:
   bench-net [--quick] [--rounds N]
                      every echo server under the ch27 load generator
                      (default 3 rounds); rewrites ch27-figures.md
-  record [chNN..]    re-run the timed listings and re-record their
-                     expected outputs (values, arrival times, date and
-                     machine; text and bands unchanged), then the timelines
+  record [--python] [chNN..]
+                     re-run the timed listings and re-record their
+                     expected outputs, each from one run (values, arrival
+                     times, date and machine; text and bands unchanged),
+                     then the timelines (--python: only the Python ones)
   timelines          redraw src/generated/timelines/*.svg from the
                      expected outputs
   quizzes            check the “预测输出” questions (quizzes/chNN.txt)

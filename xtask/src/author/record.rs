@@ -6,9 +6,19 @@
 //! header (date and machine) change. A run that fails the check is not
 //! written. The timelines drawn from these files are regenerated after.
 //! Timed Python outputs (`listings/chNN/python/output/<name>.txt`, first
-//! line `$ python3 -u <name>.py`) are re-recorded the same way.
+//! line `$ python3 -u <name>.py`) are re-recorded the same way
+//! (`--python`: only those).
+//!
+//! Every value and every arrival time written comes from the one run just
+//! made: [`written_from`] compares the new file with the run line by line,
+//! and the file must pass the one-run check (checks/timelines.rs) before
+//! it is written. A Python output's arrival times count from its first
+//! line (the Python check forgives the interpreter's start-up, seconds on
+//! a loaded machine); its header says when that line arrived after the
+//! process started, so that a timeline can draw it from the true zero.
 
 use super::{machine, timelines};
+use crate::checks::timelines::one_run;
 use crate::checks::{outputs, running};
 use crate::{Result, cmd, listings};
 use std::fs;
@@ -16,19 +26,25 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-pub fn run(root: &Path, only: &[String]) -> Result {
-    let (listings, problems) = listings::discover(root, only);
+pub fn run(root: &Path, args: &[String]) -> Result {
+    let python_only = args.iter().any(|a| a == "--python");
+    let only: Vec<String> =
+        args.iter().filter(|a| *a != "--python").cloned().collect();
+    let (listings, problems) = listings::discover(root, &only);
     if !problems.is_empty() {
         return Err(problems.join("\n").into());
     }
-    outputs::build(root, &listings)?;
+    if !python_only {
+        outputs::build(root, &listings)?;
+    }
     let bin_dir = cmd::target_dir(root).join("debug");
     let header = machine_header();
     let mut failures = Vec::new();
     let mut recorded = 0;
     // One at a time, so that the recorded times are not those of a
     // machine busy with the other listings.
-    for program in listings.iter().flat_map(|l| &l.programs) {
+    let programs = listings.iter().flat_map(|l| &l.programs);
+    for program in programs.filter(|_| !python_only) {
         let path = running::relative(root, &program.expected).to_string();
         let old = fs::read_to_string(&program.expected)?;
         let timed = expected_output::parse(&old).is_ok_and(|e| e.is_timed());
@@ -45,6 +61,10 @@ pub fn run(root: &Path, only: &[String]) -> Result {
             };
         match expected_output::rerecord(&expected, &run.lines, &header) {
             Ok(new) => {
+                if let Err(e) = written_from(&path, &new, &run.lines) {
+                    failures.push(e);
+                    continue;
+                }
                 recorded += 1;
                 print_diff(&path, &old, &new);
                 fs::write(&program.expected, new)?;
@@ -63,7 +83,9 @@ pub fn run(root: &Path, only: &[String]) -> Result {
         }
     }
     println!("recorded {recorded} timed output(s)");
-    timelines::write(root)?;
+    if let Err(e) = timelines::write(root) {
+        failures.push(e.to_string());
+    }
     if failures.is_empty() {
         Ok(())
     } else {
@@ -112,8 +134,11 @@ fn record_python(root: &Path, dir: &Path, header: &str) -> Result<usize> {
             .current_dir(dir.join("python"));
         let mut run =
             running::run_with_timeout(&mut python, Duration::from_secs(60))?;
-        // The interpreter's start-up (seconds on a loaded machine) is not
-        // the program's schedule: count from its first line.
+        // The interpreter's start-up is not the program's schedule: the
+        // stamps count from the first line, as the Python check does, and
+        // the header keeps where that line was.
+        let first = run.lines.first().map_or(Duration::ZERO, |l| l.0);
+        let header = python_header(header, first);
         expected_output::rebase_on_first_line(&mut run.lines);
         if run.timed_out || !run.status_ok {
             failures.push(format!(
@@ -123,8 +148,12 @@ fn record_python(root: &Path, dir: &Path, header: &str) -> Result<usize> {
             ));
             continue;
         }
-        match expected_output::rerecord(&expected, &run.lines, header) {
+        match expected_output::rerecord(&expected, &run.lines, &header) {
             Ok(new) => {
+                if let Err(e) = written_from(&path, &new, &run.lines) {
+                    failures.push(e);
+                    continue;
+                }
                 written += 1;
                 print_diff(&path, &old, &new);
                 fs::write(&file, new)?;
@@ -141,6 +170,74 @@ fn record_python(root: &Path, dir: &Path, header: &str) -> Result<usize> {
     } else {
         Err(failures.join("\n").into())
     }
+}
+
+/// Whether `new`, about to be written to `path`, is the run `lines` and
+/// nothing else: each line shows exactly what the run printed (so every
+/// value is this run's) and arrived when this run's line did, and the
+/// whole file passes the one-run check. A file that mixes in anything
+/// kept from an earlier recording is refused, with the line.
+fn written_from(
+    path: &str,
+    new: &str,
+    lines: &[(Duration, String)],
+) -> std::result::Result<(), String> {
+    let refuse = |line: usize, why: String| {
+        Err(format!("{path}:{line}: not recorded: {why}"))
+    };
+    let parsed = match expected_output::parse(new) {
+        Ok(parsed) => parsed,
+        Err(e) => return refuse(e.line, e.message),
+    };
+    if parsed.lines.len() != lines.len() {
+        return refuse(
+            1,
+            format!(
+                "{} line(s) written for {} printed",
+                parsed.lines.len(),
+                lines.len()
+            ),
+        );
+    }
+    for (line, (at, printed)) in parsed.lines.iter().zip(lines) {
+        let shown = expected_output::render(line);
+        if shown != *printed {
+            return refuse(
+                line.number,
+                format!("it would show `{shown}`, the run printed `{printed}`"),
+            );
+        }
+        let stamp = expected_output::arrival_quantity(*at);
+        match &line.arrival {
+            Some(band) if band.recorded.text == stamp.text => {}
+            _ => {
+                return refuse(
+                    line.number,
+                    format!("its arrival time is not this run's ({stamp})"),
+                );
+            }
+        }
+    }
+    let problems = one_run(path, new);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{path}: not recorded (was the machine too busy? run it again):\n{}",
+            problems.join("\n")
+        ))
+    }
+}
+
+/// A Python output's header: when and where, and when its first line
+/// arrived after the process started (read back by
+/// [`crate::checks::timelines::python_start`]).
+fn python_header(header: &str, first: Duration) -> String {
+    format!(
+        "{header}{}{:.3}s",
+        crate::checks::timelines::FIRST_LINE_AT,
+        first.as_secs_f64()
+    )
 }
 
 /// When and where: `2026-11-26 01:50 UTC, Linux 6.1.0 x86_64, 2 CPUs
@@ -190,5 +287,48 @@ fn print_diff(path: &str, old: &str, new: &str) {
         if let Some(n) = new.get(i) {
             println!("    + {n}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = "$ cargo run --bin t
+⟨recorded now⟩
+start  ⟨@0.002s | 0s..0.7s⟩
+Total elapsed time is {{1.004s | 1s..2s}}  ⟨@1.006s | 1s..1.7s⟩
+";
+
+    fn run() -> Vec<(Duration, String)> {
+        vec![
+            (Duration::from_millis(2), "start".to_string()),
+            (
+                Duration::from_millis(1006),
+                "Total elapsed time is 1.004s".to_string(),
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_file_that_is_this_run_is_written() {
+        assert_eq!(written_from("t.txt", FILE, &run()), Ok(()));
+    }
+
+    #[test]
+    fn a_value_kept_from_another_run_is_refused() {
+        let kept = FILE.replace("{{1.004s", "{{1.100s");
+        let err = written_from("t.txt", &kept, &run()).unwrap_err();
+        assert!(
+            err.starts_with("t.txt:4: not recorded: it would show"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_arrival_kept_from_another_run_is_refused() {
+        let kept = FILE.replace("@1.006s", "@1.300s");
+        let err = written_from("t.txt", &kept, &run()).unwrap_err();
+        assert!(err.contains("t.txt:4: not recorded: its arrival"), "{err}");
     }
 }

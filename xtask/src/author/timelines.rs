@@ -3,7 +3,7 @@
 //! includes inline (no script: it prints and shows in the PDF). One lane
 //! per task, one dot per output line at the moment it arrived; several
 //! runs (e.g. a blocking variant, or the Python original) share one time
-//! axis, one above the other. `cargo xtask test` fails when a committed
+//! axis, one above the other, each from its own process start. `cargo xtask test` fails when a committed
 //! picture differs from what its expected files give (checks/timelines.rs).
 //!
 //! Which line belongs to which task is declared here, per listing, never
@@ -213,8 +213,19 @@ pub fn svg_path(root: &Path, timeline: &Timeline) -> PathBuf {
         .join(format!("{}.svg", timeline.name))
 }
 
-/// `cargo xtask timelines`: writes every picture.
+/// `cargo xtask timelines`: writes every picture, but only from
+/// recordings that are each one run (checks/timelines.rs): a picture of
+/// a spliced or shifted recording would show moments no run had.
 pub fn write(root: &Path) -> Result {
+    let problems = crate::checks::timelines::recordings(root);
+    if !problems.is_empty() {
+        return Err(format!(
+            "not drawn: {} problem(s) in the recordings\n{}",
+            problems.len(),
+            problems.join("\n")
+        )
+        .into());
+    }
     fs::create_dir_all(root.join("src/generated/timelines"))?;
     for timeline in TIMELINES {
         let (svg, notes) = render_svg(root, timeline)?;
@@ -251,6 +262,22 @@ fn load(root: &Path, timeline: &Timeline, run: &Run) -> Result<Option<Drawn>> {
     }
     let command = text.lines().next().unwrap_or("");
     let command = command.strip_prefix("$ ").unwrap_or(command);
+    // Every lane counts from its process start. A Python output counts
+    // from its first line; its header says when that line arrived.
+    let offset = if command.starts_with("python3 ") {
+        crate::checks::timelines::python_start(recorded.as_deref()).ok_or_else(
+            || {
+                format!(
+                    "{}:2: the header does not say when the first line \
+                     arrived after the process started; re-record with \
+                     `cargo xtask record`",
+                    run.file
+                )
+            },
+        )?
+    } else {
+        0.0
+    };
     let mut dots = Vec::new();
     for line in &lines {
         let Some(arrival) = &line.arrival else {
@@ -261,7 +288,7 @@ fn load(root: &Path, timeline: &Timeline, run: &Run) -> Result<Option<Drawn>> {
             .into());
         };
         let (task, label) = classify(timeline, line);
-        dots.push((task, arrival.recorded.value, label));
+        dots.push((task, arrival.recorded.value + offset, label));
     }
     let when = recorded.unwrap_or_default();
     let title = if when.is_empty() {

@@ -18,6 +18,7 @@ mod figures_faults;
 mod protocol_faults;
 mod python_faults;
 mod quiz_faults;
+mod recording_faults;
 mod shutdown_faults;
 
 /// Applies a fault to the copy at the given root.
@@ -523,6 +524,7 @@ pub fn run_matching(root: &Path, words: &[String]) -> Result {
         .chain(protocol_faults::faults())
         .chain(figures_faults::faults())
         .chain(quiz_faults::faults())
+        .chain(recording_faults::faults())
         .chain(bench_net_faults::faults())
         .filter(|f| {
             words.is_empty()
