@@ -135,7 +135,7 @@ fn show(bytes: &[u8]) -> String {
     }
 }
 
-fn still_answers(addr: &str) -> Outcome {
+pub(super) fn still_answers(addr: &str) -> Outcome {
     round_trip(&mut connect(addr)?, b"still there?\n")
 }
 
@@ -416,7 +416,7 @@ fn echo_stream(
 }
 
 /// Closes with a reset: SO_LINGER on with a timeout of 0, then close.
-fn reset(socket: TcpStream) -> Outcome {
+pub(super) fn reset(socket: TcpStream) -> Outcome {
     use std::os::fd::AsRawFd;
     #[repr(C)]
     struct Linger {
