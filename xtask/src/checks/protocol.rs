@@ -8,6 +8,11 @@
 //!   as an empty line;
 //! - a line longer than 8192 bytes (the `\n` not counted) gets
 //!   `ERR line too long\n` and that connection is closed; others go on;
+//!   the echoes of the lines before it and the ERR line reach the client
+//!   even when it has sent more behind the long line (a server that
+//!   closes with unread input makes Linux reset the connection and drop
+//!   what it has not sent yet: the servers stop writing, then read and
+//!   discard for a bounded time before they close);
 //! - a client that leaves mid-line or mid-reply costs only its connection;
 //! - `--listen ADDR` (`127.0.0.1:0` picks a free port); the first line on
 //!   stdout is `listening on HOST:PORT`; a failed bind (a port in use) is a
@@ -371,14 +376,16 @@ fn check_server(root: &Path, server: &Server, options: &Options) -> Result {
         println!("      {held} connections held at once");
     }
     if phases != Phases::Fuzz {
-        let took = pipelined::run(&addr)
-            .map_err(|e| format!("{source}: {e}"))?;
+        let took =
+            pipelined::run(&addr).map_err(|e| format!("{source}: {e}"))?;
         after(&addr, &mut running, "the pipelined long lines")
             .map_err(|e| format!("{source}: {e}"))?;
-        println!("      pipelined past a long line, 20 runs each: ok in {took:.2?}");
+        println!(
+            "      pipelined past a long line, 20 runs each: ok in {took:.2?}"
+        );
     }
-    let fuzzed = fuzz::run(&addr, options.fuzz)
-        .map_err(|e| format!("{source}: {e}"))?;
+    let fuzzed =
+        fuzz::run(&addr, options.fuzz).map_err(|e| format!("{source}: {e}"))?;
     after(&addr, &mut running, "the fuzz cases")
         .map_err(|e| format!("{source}: {e}"))?;
     println!(

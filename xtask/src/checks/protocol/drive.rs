@@ -92,7 +92,8 @@ pub fn run(addr: &str, plan: &Plan) -> Result<Transcript, String> {
     };
     let mut next = 0;
     let mut sent = 0;
-    let mut write_ready = start + writes.first().map_or(Duration::ZERO, |w| w.1);
+    let mut write_ready =
+        start + writes.first().map_or(Duration::ZERO, |w| w.1);
     let mut write_error = None;
     let mut expected: Option<Reply> = None;
     let mut read_ready = start + plan.read_delay;
@@ -107,8 +108,7 @@ pub fn run(addr: &str, plan: &Plan) -> Result<Transcript, String> {
         }
         let mut progress = false;
         let mut want = 0;
-        if next < writes.len() && write_error.is_none() && now >= write_ready
-        {
+        if next < writes.len() && write_error.is_none() && now >= write_ready {
             let end = writes[next].0;
             match (&socket).write(&plan.data[sent..end]) {
                 Ok(n) => {
@@ -147,13 +147,15 @@ pub fn run(addr: &str, plan: &Plan) -> Result<Transcript, String> {
                     let from = received.len();
                     received.extend_from_slice(&buf[..n]);
                     progress = true;
-                    if !whole.get(from..).is_some_and(|w| w.starts_with(&buf[..n]))
+                    if !whole
+                        .get(from..)
+                        .is_some_and(|w| w.starts_with(&buf[..n]))
                     {
                         break Ending::Diverged;
                     }
                     reads += 1;
                     if let Some((every, pause)) = plan.read_pause
-                        && reads % every == 0
+                        && reads.is_multiple_of(every)
                     {
                         read_ready = now + pause;
                     }

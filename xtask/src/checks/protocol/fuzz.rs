@@ -248,9 +248,7 @@ pub fn scenario(seed: u64, case: u64) -> Scenario {
     }
     notes.insert(
         0,
-        format!(
-            "{lines} lines ({edges} of 8191/8192 B, longest {longest} B)"
-        ),
+        format!("{lines} lines ({edges} of 8191/8192 B, longest {longest} B)"),
     );
     if long_at.is_some() {
         let junk = match rng.below(20) {
@@ -278,7 +276,10 @@ pub fn scenario(seed: u64, case: u64) -> Scenario {
     }
     let (writes, how) = writes(&mut rng, &data, &line_ends);
     let pauses = writes.iter().filter(|w| !w.1.is_zero()).count();
-    notes.push(format!("{} write(s), {how}, {pauses} pause(s)", writes.len()));
+    notes.push(format!(
+        "{} write(s), {how}, {pauses} pause(s)",
+        writes.len()
+    ));
 
     let reply = model::reply(&data).bytes.len();
     let read_delay = match rng.below(20) {
@@ -509,15 +510,16 @@ mod tests {
     #[test]
     fn scripts_cover_what_the_fuzzer_promises() {
         let all: Vec<Scenario> = (0..400).map(|c| scenario(1, c)).collect();
-        let count = |f: &dyn Fn(&Scenario) -> bool| {
-            all.iter().filter(|s| f(s)).count()
-        };
+        let count =
+            |f: &dyn Fn(&Scenario) -> bool| all.iter().filter(|s| f(s)).count();
         let refused = count(&|s| model::reply(&s.plan.data).refused);
         let crlf = count(&|s| s.plan.data.windows(2).any(|w| w == b"\r\n"));
         let half = count(&|s| s.plan.end == End::HalfClose);
         let reset = count(&|s| matches!(s.plan.end, End::Reset { .. }));
         let slow = count(&|s| s.plan.read_delay >= Duration::from_millis(300));
-        let edge = count(&|s| s.summary.contains("of 8191/8192 B") && !s.summary.contains("(0 of"));
+        let edge = count(&|s| {
+            s.summary.contains("of 8191/8192 B") && !s.summary.contains("(0 of")
+        });
         for (what, n) in [
             ("refused", refused),
             ("\\r\\n", crlf),

@@ -55,8 +55,7 @@ pub fn run(addr: &str) -> Result<Duration, String> {
                 runs.into_iter().map(|r| r.join().unwrap()).collect()
             });
             for (i, result) in results.into_iter().enumerate() {
-                let verdict =
-                    result.and_then(|t| fuzz::judge(&plan, &t));
+                let verdict = result.and_then(|t| fuzz::judge(&plan, &t));
                 if let Err(e) = verdict {
                     failed.push((round * AT_ONCE + i + 1, e));
                 }
