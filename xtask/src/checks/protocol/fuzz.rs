@@ -269,7 +269,7 @@ pub fn scenario(seed: u64, case: u64) -> Scenario {
         let len = if rng.chance(10) {
             rng.range(MAX_LINE + 1, 3 * MAX_LINE)
         } else {
-            line_len(&mut rng)
+            line_len(&mut rng).max(1)
         };
         fill(&mut rng, &mut data, len);
         notes.push(format!("an unfinished last line of {len} B"));
