@@ -18,8 +18,8 @@
 //!   stdout is `listening on HOST:PORT`; a failed bind (a port in use) is a
 //!   one-line error on stderr and a non-zero exit, never a backtrace.
 //!
-//! The servers are found, not listed: `listings/ch2{3,4,7}/src/bin/echo_*.rs`
-//! (but `echo_client`) and `listings/ch2{3,4,7}/python/echo_*.py`. Each is
+//! The servers are found, not listed: `listings/ch2{3,4,5,7}/src/bin/echo_*.rs`
+//! (but `echo_client`) and `listings/ch2{3,4,5,7}/python/echo_*.py`. Each is
 //! started with `--listen 127.0.0.1:0` and driven by [`cases`], then by
 //! two adversaries: lines pipelined past an over-long line
 //! ([`pipelined`], the same scripts every run) and a seeded differential
@@ -44,7 +44,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use std::{fs, thread};
 
-const CHAPTERS: [&str; 3] = ["ch23", "ch24", "ch27"];
+const CHAPTERS: [&str; 4] = ["ch23", "ch24", "ch25", "ch27"];
 /// How long a server may take to print its first line (a Python server on
 /// a loaded machine takes seconds to import its modules).
 const STARTUP: Duration = Duration::from_secs(30);
@@ -196,8 +196,8 @@ pub fn check_with(root: &Path, only: &[String], options: &Options) -> Report {
     let servers = discover(root, only);
     if servers.is_empty() {
         let wanted = if only.is_empty() {
-            "listings/ch2{3,4}/src/bin/echo_*.rs or \
-             listings/ch2{3,4}/python/echo_*.py"
+            "listings/ch2{3,4,5,7}/src/bin/echo_*.rs or \
+             listings/ch2{3,4,5,7}/python/echo_*.py"
                 .to_string()
         } else {
             format!("a server named {}", only.join(" or "))

@@ -42,6 +42,8 @@ pub struct Plan {
     pub read_size: usize,
     /// After every `n`th read, a pause this long.
     pub read_pause: Option<(u32, Duration)>,
+    /// A 4 KiB receive buffer ([`cases::small_receive_buffer`]).
+    pub small_buffer: bool,
     pub end: End,
 }
 
@@ -83,6 +85,9 @@ pub fn run(addr: &str, plan: &Plan) -> Result<Transcript, String> {
     socket
         .set_nonblocking(true)
         .map_err(|e| format!("set_nonblocking: {e}"))?;
+    if plan.small_buffer {
+        cases::small_receive_buffer(&socket)?;
+    }
     let whole = model::reply(&plan.data).bytes;
     let start = Instant::now();
     let deadline = start + LIMIT;

@@ -1,7 +1,9 @@
 //! Lines pipelined past an over-long line, the way any client that does
 //! not wait for each echo sends them: valid lines, a line of 9,000 bytes,
 //! then more bytes, all written without waiting, and nothing read for
-//! 0.3 s. A server that closes right after `ERR line too long\n` closes a
+//! 0.3 s, through a small receive buffer (so that the echoes wait in the
+//! server's send buffer, as they do when a real client is slow or far
+//! away). A server that closes right after `ERR line too long\n` closes a
 //! socket with unread input; Linux then resets the connection and drops
 //! what it had not sent yet: the ERR line and echoes of the earlier lines.
 //! Whether that loses anything depends on timing, so each case runs
@@ -34,6 +36,7 @@ fn plan(lines: usize, behind: usize) -> Plan {
         read_delay: Duration::from_millis(300),
         read_size: 64 * 1024,
         read_pause: None,
+        small_buffer: true,
         end: End::KeepOpen,
     }
 }
@@ -64,7 +67,7 @@ pub fn run(addr: &str) -> Result<Duration, String> {
         if let Some((run, why)) = failed.first() {
             return Err(format!(
                 "pipelined past a long line ({what}, in one write, nothing \
-                 read for 0.3 s): {} of {REPEAT} runs lost data; run \
+                 read for 0.3 s, a 4 KiB receive buffer): {} of {REPEAT} runs lost data; run \
                  {run}: {why}",
                 failed.len()
             ));
