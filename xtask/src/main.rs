@@ -43,7 +43,7 @@ commands:
                      their output and the Rust/Python parity pairs
   protocol [--fuzz-seed S] [--fuzz-cases N] [NAME..]
                      run the line echo protocol against every echo server
-                     of ch23, ch24 and ch27 (or those named, e.g.
+                     of ch23, ch24, ch25 and ch27 (or those named, e.g.
                      echo_tokio): fixed cases, lines pipelined past a long
                      line, then a seeded fuzzer (its seed is printed);
                      with --fuzz-seed/--fuzz-cases only the fuzzer runs,
