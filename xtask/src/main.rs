@@ -41,8 +41,13 @@ commands:
   browser-tests      build the book and run only the browser tests (tests/)
   listings [chNN..]  run the listings and the Python programs, compare
                      their output and the Rust/Python parity pairs
-  protocol [NAME..]  run the line echo protocol against every echo server
-                     of ch23 and ch24 (or those named, e.g. echo_tokio)
+  protocol [--fuzz-seed S] [--fuzz-cases N] [NAME..]
+                     run the line echo protocol against every echo server
+                     of ch23, ch24, ch25 and ch27 (or those named, e.g.
+                     echo_tokio): fixed cases, lines pipelined past a long
+                     line, then a seeded fuzzer (its seed is printed);
+                     with --fuzz-seed/--fuzz-cases only the fuzzer runs,
+                     replaying cases 0 to N-1 of seed S
   exercise --list    list the exercises (chapter, difficulty, title)
   exercise NAME      build and check your edited listings/chNN/examples/NAME.rs
                      (--solution: the reference solution; --path DIR: a

@@ -8,16 +8,31 @@
 //!   as an empty line;
 //! - a line longer than 8192 bytes (the `\n` not counted) gets
 //!   `ERR line too long\n` and that connection is closed; others go on;
+//!   the echoes of the lines before it and the ERR line reach the client
+//!   even when it has sent more behind the long line (a server that
+//!   closes with unread input makes Linux reset the connection and drop
+//!   what it has not sent yet: the servers stop writing, then read and
+//!   discard for a bounded time before they close);
 //! - a client that leaves mid-line or mid-reply costs only its connection;
 //! - `--listen ADDR` (`127.0.0.1:0` picks a free port); the first line on
 //!   stdout is `listening on HOST:PORT`; a failed bind (a port in use) is a
 //!   one-line error on stderr and a non-zero exit, never a backtrace.
 //!
-//! The servers are found, not listed: `listings/ch2{3,4}/src/bin/echo_*.rs`
-//! (but `echo_client`) and `listings/ch2{3,4}/python/echo_*.py`. Each is
-//! started with `--listen 127.0.0.1:0` and driven by [`cases`].
+//! The servers are found, not listed: `listings/ch2{3,4,5,7}/src/bin/echo_*.rs`
+//! (but `echo_client`) and `listings/ch2{3,4,5,7}/python/echo_*.py`. Each is
+//! started with `--listen 127.0.0.1:0` and driven by [`cases`], then by
+//! two adversaries: lines pipelined past an over-long line
+//! ([`pipelined`], the same scripts every run) and a seeded differential
+//! fuzzer ([`fuzz`]) whose every connection is compared with the protocol
+//! written as a function ([`model`]). The fuzzer's seed is new each run
+//! and printed; `cargo xtask protocol --fuzz-seed S --fuzz-cases N NAME`
+//! replays the same connections (the fuzzer alone).
 
 mod cases;
+mod drive;
+mod fuzz;
+mod model;
+mod pipelined;
 
 use super::python;
 use crate::report::Report;
@@ -29,7 +44,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use std::{fs, thread};
 
-const CHAPTERS: [&str; 3] = ["ch23", "ch24", "ch27"];
+const CHAPTERS: [&str; 4] = ["ch23", "ch24", "ch25", "ch27"];
 /// How long a server may take to print its first line (a Python server on
 /// a loaded machine takes seconds to import its modules).
 const STARTUP: Duration = Duration::from_secs(30);
@@ -87,20 +102,102 @@ fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
     files
 }
 
-/// `cargo xtask protocol [NAME..]`.
-pub fn run_selected(root: &Path, only: &[String]) -> Result {
-    check(root, only).finish()
+/// Fuzz cases per server in `cargo xtask test`, and the time after which
+/// no new case starts: about 6 s a server on a loaded 2-CPU machine.
+const FUZZ_CASES: usize = 400;
+const FUZZ_TIME: Duration = Duration::from_secs(6);
+
+/// Which parts of the check run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Phases {
+    /// Everything (`cargo xtask test`, `cargo xtask protocol`).
+    All,
+    /// Only the pipelined cases and the fuzzer (the self-test).
+    Adversaries,
+    /// Only the fuzzer (`--fuzz-seed`, `--fuzz-cases`).
+    Fuzz,
+}
+
+pub struct Options {
+    pub phases: Phases,
+    pub fuzz: fuzz::Budget,
+}
+
+impl Options {
+    /// What `cargo xtask test` runs: a new seed, a fixed budget.
+    pub fn full() -> Options {
+        Options {
+            phases: Phases::All,
+            fuzz: fuzz::Budget {
+                seed: fuzz::fresh_seed(),
+                cases: FUZZ_CASES,
+                time: Some(FUZZ_TIME),
+            },
+        }
+    }
+}
+
+/// `cargo xtask protocol [--fuzz-seed S] [--fuzz-cases N] [NAME..]`.
+pub fn run_selected(root: &Path, args: &[String]) -> Result {
+    let mut options = Options::full();
+    let mut only = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut number = |flag: &str| -> Result<u64> {
+            let value = args.next().ok_or(format!("{flag} needs a number"))?;
+            Ok(value
+                .parse()
+                .map_err(|_| format!("{flag}: not a number: `{value}`"))?)
+        };
+        match arg.as_str() {
+            "--fuzz-seed" => {
+                options.fuzz.seed = number(arg)?;
+                options.phases = Phases::Fuzz;
+                options.fuzz.time = None;
+            }
+            "--fuzz-cases" => {
+                options.fuzz.cases = number(arg)? as usize;
+                options.phases = Phases::Fuzz;
+                options.fuzz.time = None;
+            }
+            flag if flag.starts_with('-') => {
+                return Err(format!(
+                    "protocol takes --fuzz-seed N, --fuzz-cases N and \
+                     server names, not `{flag}`"
+                )
+                .into());
+            }
+            name => only.push(name.to_string()),
+        }
+    }
+    check_with(root, &only, &options).finish()
+}
+
+/// The whole check, as `cargo xtask test` runs it.
+pub fn check(root: &Path, only: &[String]) -> Report {
+    check_with(root, only, &Options::full())
 }
 
 /// One check per server (`protocol ch24/echo_tokio`), one after another:
 /// each holds a thousand connections, and they would compete for the CPU.
-pub fn check(root: &Path, only: &[String]) -> Report {
+pub fn check_with(root: &Path, only: &[String], options: &Options) -> Report {
     let mut report = Report::default();
+    let budget = options.fuzz;
+    println!(
+        "protocol: fuzz seed {} ({} cases{} per server; replay with \
+         `cargo xtask protocol --fuzz-seed {} --fuzz-cases N NAME`)",
+        budget.seed,
+        budget.cases,
+        budget
+            .time
+            .map_or(String::new(), |t| format!(", at most {t:?}")),
+        budget.seed,
+    );
     let servers = discover(root, only);
     if servers.is_empty() {
         let wanted = if only.is_empty() {
-            "listings/ch2{3,4}/src/bin/echo_*.rs or \
-             listings/ch2{3,4}/python/echo_*.py"
+            "listings/ch2{3,4,5,7}/src/bin/echo_*.rs or \
+             listings/ch2{3,4,5,7}/python/echo_*.py"
                 .to_string()
         } else {
             format!("a server named {}", only.join(" or "))
@@ -123,10 +220,9 @@ pub fn check(root: &Path, only: &[String]) -> Report {
     cases::raise_fd_limit();
     for server in &servers {
         let start = Instant::now();
-        let result = check_server(root, server).map(|held| {
+        let result = check_server(root, server, options).map(|()| {
             println!(
-                "    {}: {held} connections at once, all cases passed in \
-                 {:.2?}",
+                "    {}: all cases passed in {:.2?}",
                 server.id,
                 start.elapsed()
             );
@@ -268,16 +364,57 @@ fn start(
     Ok((running, addr.to_string()))
 }
 
-/// Every case against one server; on success, how many connections it
-/// held at once.
-fn check_server(root: &Path, server: &Server) -> Result<usize> {
+/// The chosen phases against one server.
+fn check_server(root: &Path, server: &Server, options: &Options) -> Result {
     let source = rel(root, &server.source);
     let (mut running, addr) =
         start(root, server).map_err(|e| format!("{source}: {e}"))?;
-    let held = cases::run_all(&addr, &mut running)
+    let phases = options.phases;
+    if phases == Phases::All {
+        let held = cases::run_all(&addr, &mut running)
+            .map_err(|e| format!("{source}: {e}"))?;
+        println!("      {held} connections held at once");
+    }
+    if phases != Phases::Fuzz {
+        let took =
+            pipelined::run(&addr).map_err(|e| format!("{source}: {e}"))?;
+        after(&addr, &mut running, "the pipelined long lines")
+            .map_err(|e| format!("{source}: {e}"))?;
+        println!(
+            "      pipelined past a long line, 20 runs each: ok in {took:.2?}"
+        );
+    }
+    let fuzzed =
+        fuzz::run(&addr, options.fuzz).map_err(|e| format!("{source}: {e}"))?;
+    after(&addr, &mut running, "the fuzz cases")
         .map_err(|e| format!("{source}: {e}"))?;
-    port_in_use(root, server, &addr).map_err(|e| format!("{source}: {e}"))?;
-    Ok(held)
+    println!(
+        "      fuzz seed {}: {} cases, {:.1} MB sent, ok in {:.2?}",
+        options.fuzz.seed,
+        fuzzed.cases,
+        fuzzed.bytes_sent as f64 / 1e6,
+        fuzzed.took
+    );
+    if phases == Phases::All {
+        port_in_use(root, server, &addr)
+            .map_err(|e| format!("{source}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// After a phase the server must still run and answer a new client.
+fn after(
+    addr: &str,
+    running: &mut Running,
+    phase: &str,
+) -> std::result::Result<(), String> {
+    running.alive().map_err(|e| format!("after {phase}: {e}"))?;
+    cases::still_answers(addr).map_err(|e| {
+        format!(
+            "after {phase}: a new client gets no echo: {e}{}",
+            running.stderr()
+        )
+    })
 }
 
 /// A second server on the first one's port must fail at once with one

@@ -135,7 +135,7 @@ fn show(bytes: &[u8]) -> String {
     }
 }
 
-fn still_answers(addr: &str) -> Outcome {
+pub(super) fn still_answers(addr: &str) -> Outcome {
     round_trip(&mut connect(addr)?, b"still there?\n")
 }
 
@@ -416,7 +416,7 @@ fn echo_stream(
 }
 
 /// Closes with a reset: SO_LINGER on with a timeout of 0, then close.
-fn reset(socket: TcpStream) -> Outcome {
+pub(super) fn reset(socket: TcpStream) -> Outcome {
     use std::os::fd::AsRawFd;
     #[repr(C)]
     struct Linger {
@@ -448,6 +448,50 @@ fn reset(socket: TcpStream) -> Outcome {
         ));
     }
     drop(socket);
+    Ok(())
+}
+
+/// Shrinks the socket's receive buffer to 4 KiB (the kernel doubles it
+/// for its own bookkeeping): a client that does not read then leaves the
+/// server's replies waiting in the server's send buffer, where a reset
+/// would throw them away.
+pub(super) fn small_receive_buffer(socket: &TcpStream) -> Outcome {
+    use std::os::fd::AsRawFd;
+    /// An `int` option value, declared with the shape of `struct linger`
+    /// in [`reset`] (Rust warns when two declarations of one C function
+    /// differ); `len` says the kernel reads only the first field.
+    #[repr(C)]
+    struct IntOption {
+        value: i32,
+        unused: i32,
+    }
+    unsafe extern "C" {
+        fn setsockopt(
+            fd: i32,
+            level: i32,
+            name: i32,
+            value: *const IntOption,
+            len: u32,
+        ) -> i32;
+    }
+    // <asm-generic/socket.h>, used by x86_64 and aarch64 Linux.
+    const SOL_SOCKET: i32 = 1;
+    const SO_RCVBUF: i32 = 8;
+    let size = IntOption {
+        value: 4096,
+        unused: 0,
+    };
+    let len = std::mem::size_of::<i32>() as u32;
+    // SAFETY: a valid socket, and a pointer to at least `len` live bytes.
+    let rc = unsafe {
+        setsockopt(socket.as_raw_fd(), SOL_SOCKET, SO_RCVBUF, &size, len)
+    };
+    if rc != 0 {
+        return Err(format!(
+            "setsockopt(SO_RCVBUF): {}",
+            std::io::Error::last_os_error()
+        ));
+    }
     Ok(())
 }
 

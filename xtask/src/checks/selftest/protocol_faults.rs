@@ -1,5 +1,7 @@
 //! Self-test faults for the echo protocol check: servers that bad input
-//! or a rude client takes down, or that buffer without bound.
+//! or a rude client takes down, or that buffer without bound; and servers
+//! that lose or change bytes, which the pipelined long lines and the
+//! fuzzer must catch on their own (the other cases are not run for them).
 
 use super::{Fault, edit, replace_once};
 use crate::checks::protocol;
@@ -10,6 +12,9 @@ const THREADS: &str = "listings/ch24/src/bin/echo_threads.rs";
 const GEVENT: &str = "listings/ch24/python/echo_gevent.py";
 const ASYNCIO: &str = "listings/ch24/python/echo_asyncio.py";
 const REACTOR: &str = "listings/ch23/src/bin/echo_reactor.rs";
+const SELECTORS: &str = "listings/ch23/python/echo_selectors.py";
+/// The line of echo_selectors.py that echoes the complete lines read.
+const ECHO_LINES: &str = "            await sendall(conn, pending[:done])\n";
 
 pub(super) fn faults() -> Vec<Fault> {
     vec![
@@ -120,9 +125,94 @@ pub(super) fn faults() -> Vec<Fault> {
             check: |root| protocol_check(root, "echo_gevent"),
             names: &[GEVENT, "a busy client", "holds up the others"],
         },
+        Fault {
+            what: "an echo server that closes at once after ERR line too \
+                   long (unread input: the kernel resets the connection)",
+            apply: |root| {
+                edit(root, SELECTORS, |t| {
+                    replace_once(
+                        t,
+                        "                await refuse(conn)\n",
+                        "                await sendall(conn, b\"ERR line too long\\n\")\n",
+                    )
+                })
+            },
+            check: |root| adversaries(root, "echo_selectors"),
+            names: &[SELECTORS, "pipelined past a long line", "reset"],
+        },
+        Fault {
+            what: "an echo server that echoes the first 8192 bytes of a \
+                   long line before ERR",
+            apply: |root| {
+                edit(root, SELECTORS, |t| {
+                    replace_once(
+                        t,
+                        ECHO_LINES,
+                        "            await sendall(conn, pending[:done])\n\
+                         \x20           if too_long:\n\
+                         \x20               await sendall(conn, \
+                         pending[done:done + MAX_LINE])\n",
+                    )
+                })
+            },
+            check: |root| fuzz_only(root, "echo_selectors"),
+            names: &[SELECTORS, "fuzz seed", "first difference at byte"],
+        },
+        Fault {
+            what: "an echo server that drops the lines that came with the \
+                   client's half-close",
+            apply: |root| {
+                edit(root, SELECTORS, |t| {
+                    replace_once(
+                        t,
+                        "            pending += data\n",
+                        "            pending += data\n\
+                         \x20           try:\n\
+                         \x20               if conn.recv(1, socket.MSG_PEEK) \
+                         == b\"\":\n\
+                         \x20                   break\n\
+                         \x20           except BlockingIOError:\n\
+                         \x20               pass\n",
+                    )
+                })
+            },
+            check: |root| fuzz_only(root, "echo_selectors"),
+            names: &[SELECTORS, "fuzz seed", "half-close", "then a close"],
+        },
+        Fault {
+            what: "an echo server that rewrites \\r\\n to \\n",
+            apply: |root| {
+                edit(root, SELECTORS, |t| {
+                    replace_once(
+                        t,
+                        ECHO_LINES,
+                        "            await sendall(conn, \
+                         pending[:done].replace(b\"\\r\\n\", b\"\\n\"))\n",
+                    )
+                })
+            },
+            check: |root| fuzz_only(root, "echo_selectors"),
+            names: &[SELECTORS, "fuzz seed", "[0a]", "[0d]"],
+        },
     ]
 }
 
 fn protocol_check(root: &Path, server: &str) -> Vec<String> {
     protocol::check(root, &[server.to_string()]).failure_messages()
+}
+
+/// The pipelined long lines, then the fuzzer.
+fn adversaries(root: &Path, server: &str) -> Vec<String> {
+    let mut options = protocol::Options::full();
+    options.phases = protocol::Phases::Adversaries;
+    protocol::check_with(root, &[server.to_string()], &options)
+        .failure_messages()
+}
+
+/// The fuzzer alone, with the budget of `cargo xtask test`.
+fn fuzz_only(root: &Path, server: &str) -> Vec<String> {
+    let mut options = protocol::Options::full();
+    options.phases = protocol::Phases::Fuzz;
+    protocol::check_with(root, &[server.to_string()], &options)
+        .failure_messages()
 }
