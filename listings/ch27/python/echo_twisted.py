@@ -5,8 +5,9 @@ import argparse
 import resource
 import sys
 
-from twisted.internet import error, protocol, reactor
+from twisted.internet import error, interfaces, protocol, reactor
 from twisted.protocols.basic import LineReceiver
+from zope.interface import implementer
 
 MAX_LINE = 8192
 TOO_LONG = b"ERR line too long\n"
@@ -14,6 +15,11 @@ LINGER = 1.0  # how long a refused client may go on sending
 
 
 # ANCHOR: echo
+# Half-closeable: without this, Twisted takes the client's FIN for the end
+# of the whole connection (`connectionLost`) and drops the echoes still in
+# its write buffer; a client that sends its lines and then shuts its
+# writing side would lose the last replies.
+@implementer(interfaces.IHalfCloseableProtocol)
 class Echo(LineReceiver):
     delimiter = b"\n"
     MAX_LENGTH = MAX_LINE
@@ -47,6 +53,16 @@ class Echo(LineReceiver):
 
     def rawDataReceived(self, data):
         pass  # refused: discarded
+
+    def readConnectionLost(self):
+        # The client has sent everything; its complete lines are echoed
+        # into the write buffer already. Close once that is written (a
+        # registered producer would hold the close back).
+        self.transport.unregisterProducer()
+        self.transport.loseConnection()
+
+    def writeConnectionLost(self):
+        pass  # our own loseWriteConnection after ERR: go on reading
 
     def connectionLost(self, reason):
         linger = getattr(self, "linger", None)
