@@ -36,7 +36,8 @@ commands:
   serve [--port N]   install the tools if needed, then serve the book
                      (default http://localhost:3000)
   build              build the static site into book/, failing on any
-                     ERROR or WARN line of the build log
+                     ERROR or WARN line of the build log, or on a line
+                     break that shows as a space in a Chinese sentence
   test               everything CI checks (ends with `N passed, N failed`)
   browser-tests      build the book and run only the browser tests (tests/)
   listings [chNN..]  run the listings and the Python programs, compare
@@ -100,7 +101,8 @@ fn main() -> ExitCode {
         Some("install-tools") => {
             tools::install().and_then(|()| python::install_gevent())
         }
-        Some("build") => book::build(&root),
+        Some("build") => book::build(&root)
+            .and_then(|()| checks::cjk_breaks::check(&root.join("book"))),
         Some("serve") => parse_port(rest).and_then(|p| book::serve(&root, p)),
         Some("test") => checks::run(&root),
         Some("browser-tests") => browser::run_alone(&root),

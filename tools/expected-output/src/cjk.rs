@@ -10,11 +10,11 @@
 //!
 //! [`join_lines`] removes exactly those breaks: a soft break whose last
 //! rendered character before it and first rendered character after it are
-//! both Chinese (CJK ideographs, CJK punctuation, full-width forms). A
-//! break next to a Latin letter, a digit or inline code stays, because
-//! there the space is wanted (「调用 `poll`\n的次数」 keeps its space before
-//! 的 only if the source has one; the break after a code span stays a
-//! space, as in English text). Code blocks, inline code and raw HTML are
+//! both Chinese (CJK ideographs, CJK punctuation, full-width forms), or
+//! one of which is full-width punctuation (，。（）, which carries its own
+//! spacing). A break between a Chinese character and a Latin letter, a
+//! digit or inline code stays a space, as mixed Chinese–English text is
+//! usually set (「调用 `poll`⏎的次数」 shows 「`poll` 的」). Code blocks, inline code and raw HTML are
 //! never touched: the parser gives them no soft breaks.
 //!
 //! The Markdown is parsed with [`mdbook_markdown::new_cmark_parser`], the
@@ -53,45 +53,68 @@ pub fn is_cjk(c: char) -> bool {
     )
 }
 
+/// Full-width punctuation (，。：（）「」 and the rest of the CJK symbols
+/// and full-width forms): it carries its own spacing, so a space next to
+/// it is wrong whatever stands on the other side (「`poll`⏎，」 and
+/// 「是，⏎Rust」 show a gap too). Curly quotes and dashes are left out:
+/// English sentences in the book use them as well.
+pub fn is_wide_punct(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{303F}' | '\u{FE30}'..='\u{FE4F}'
+        | '\u{FF00}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}'
+    )
+}
+
+/// Whether a line break between `before` and `after` would show a space
+/// that does not belong there: between two Chinese characters, or next
+/// to full-width punctuation.
+pub fn joinable(before: char, after: char) -> bool {
+    (is_cjk(before) && is_cjk(after))
+        || is_wide_punct(before)
+        || is_wide_punct(after)
+}
+
 /// The byte ranges of `markdown` to delete: each is one soft break between
 /// two Chinese characters, with the next line's indentation or block-quote
 /// markers (`> `), which belong to the same paragraph.
 pub fn breaks_to_join(markdown: &str) -> Vec<Range<usize>> {
     let options = MarkdownOptions::default();
     let mut joins = Vec::new();
-    // The last character a reader sees before the current position, and
-    // the soft break waiting for the first one after it.
+    // The last character a reader sees before the current position
+    // (inline code counts as a Latin letter, `a`).
     let mut last_seen: Option<char> = None;
-    // A soft break whose last character before it was Chinese: the gap
-    // from the break to the first event after it (the next line's text,
-    // or the `[` or `**` that opens it).
-    let mut pending: Option<Range<usize>> = None;
+    // A soft break with the character before it, and the gap from the
+    // break to the first event after it (the next line's text, or the
+    // `[` or `**` that opens it).
+    let mut pending: Option<(Range<usize>, char)> = None;
     let mut gap_open = false;
     for (event, range) in
         new_cmark_parser(markdown, &options).into_offset_iter()
     {
         if gap_open {
-            if let Some(gap) = &mut pending {
+            if let Some((gap, _)) = &mut pending {
                 gap.end = range.start;
             }
             gap_open = false;
         }
-        match event {
-            Event::SoftBreak => {
-                pending = last_seen
-                    .filter(|&c| is_cjk(c))
-                    .map(|_| range.start..range.end);
+        let shown = match &event {
+            Event::Text(text) => text.chars().next().zip(text.chars().last()),
+            Event::Code(_) => Some(('a', 'a')),
+            _ => None,
+        };
+        match (event, shown) {
+            (Event::SoftBreak, _) => {
+                pending = last_seen.map(|c| (range.start..range.end, c));
                 gap_open = pending.is_some();
-                last_seen = Some(' ');
+                last_seen = None;
             }
-            Event::Text(text) => {
-                if let (Some(gap), Some(first)) =
-                    (pending.take(), text.chars().next())
-                {
+            (_, Some((first, last))) => {
+                if let Some((gap, before)) = pending.take() {
                     // The gap may hold only white space and block-quote
                     // markers, or it is not one paragraph running on into
                     // the next line (then it is left alone).
-                    if is_cjk(first)
+                    if joinable(before, first)
                         && markdown[gap.clone()]
                             .chars()
                             .all(|c| c.is_whitespace() || c == '>')
@@ -99,17 +122,20 @@ pub fn breaks_to_join(markdown: &str) -> Vec<Range<usize>> {
                         joins.push(gap);
                     }
                 }
-                last_seen = text.chars().last().or(last_seen);
+                last_seen = Some(last);
             }
             // Emphasis, links and strikethrough show their text but no
             // characters of their own: they neither end nor start a run.
-            Event::Start(_)
-            | Event::End(TagEnd::Emphasis)
-            | Event::End(TagEnd::Strong)
-            | Event::End(TagEnd::Strikethrough)
-            | Event::End(TagEnd::Link) => {}
-            // Anything else (inline code, HTML, a footnote mark, the end of
-            // a paragraph or heading) ends the run.
+            (
+                Event::Start(_)
+                | Event::End(TagEnd::Emphasis)
+                | Event::End(TagEnd::Strong)
+                | Event::End(TagEnd::Strikethrough)
+                | Event::End(TagEnd::Link),
+                None,
+            ) => {}
+            // Anything else (HTML, a footnote mark, the end of a paragraph
+            // or heading) ends the run.
             _ => {
                 pending = None;
                 last_seen = None;
@@ -177,6 +203,18 @@ mod tests {
             join_lines("读完第四部分，\n读者会看到\n"),
             "读完第四部分，读者会看到\n"
         );
+    }
+
+    #[test]
+    fn a_break_next_to_full_width_punctuation_goes() {
+        assert_eq!(join_lines("调用 `poll`\n，然后\n"), "调用 `poll`，然后\n");
+        assert_eq!(join_lines("就是，\nRust 的\n"), "就是，Rust 的\n");
+        assert_eq!(
+            join_lines("生成器\n（generator）\n"),
+            "生成器（generator）\n"
+        );
+        let english = "the docs say\n“only the waker”\n";
+        assert_eq!(join_lines(english), english);
     }
 
     #[test]
