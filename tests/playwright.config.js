@@ -1,6 +1,6 @@
 // Browser tests of the built book. `cargo xtask test` builds the book,
 // serves book/ on a free local port and runs these with BOOK_URL set; see
-// README.md (开发) for running them by hand.
+// docs/browser-tests.md for running them by hand.
 const { defineConfig } = require('@playwright/test');
 
 if (!process.env.BOOK_URL) {

@@ -3,7 +3,8 @@
 // timing as uncompressed bytes. Every page of the book must stay within
 // 350 KiB; the search index (loaded when a reader searches) is not
 // counted. print.html, the whole book on one page, is printed but not
-// held to the limit. The figures are printed for README.md (开发).
+// held to the limit. The figures are printed for
+// docs/decisions/0011-page-weight.md.
 const { test, expect } = require('@playwright/test');
 const book = require('./book');
 

@@ -2,7 +2,7 @@
    Copyright (c) 2006-2020 Ivan Sagalaev: the core of @highlightjs/cdn-assets@10.1.1
    highlight.min.js plus only the languages this book uses (rust, python,
    bash, shell/console, ini/toml, json, plaintext/text). mdBook's own build has
-   about 190 languages (135 KiB); see README.md (开发). */
+   about 190 languages (135 KiB); see docs/decisions/0009-highlight-subset.md. */
 /*
   Highlight.js 10.1.1 (93fd0d73)
   License: BSD-3-Clause

@@ -8,6 +8,7 @@
 mod cmd;
 mod listings;
 mod report;
+mod stats;
 mod tools;
 mod walk;
 
@@ -87,6 +88,9 @@ commands:
                      expected outputs
   quizzes            check the “预测输出” questions (quizzes/chNN.txt)
                      against the outputs they are generated from
+  stats              count the chapters, programs, Python programs,
+                     exercises, questions, diagrams, timelines, servers
+                     and self-test faults, from the repository
   epub               build the book and write book/epub/*.epub (pandoc),
                      then check it (epubcheck)
   install-tools      install the pinned mdBook tools and the gevent
@@ -123,6 +127,7 @@ fn main() -> ExitCode {
         Some("timelines") if rest.is_empty() => timelines::write(&root),
         Some("quizzes") if rest.is_empty() => checks::quizzes::check(&root),
         Some("epub") if rest.is_empty() => site::epub::run(&root),
+        Some("stats") if rest.is_empty() => stats::print(&root),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

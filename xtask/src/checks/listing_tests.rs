@@ -17,7 +17,7 @@ use crate::{Result, cmd};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-struct TestFile {
+pub struct TestFile {
     listing: String,
     name: String,
     source: PathBuf,
@@ -26,7 +26,7 @@ struct TestFile {
 
 /// The test files of the listings in `only` (all when empty), and the
 /// files missing on either side.
-fn discover(root: &Path, only: &[String]) -> (Vec<TestFile>, Vec<String>) {
+pub fn discover(root: &Path, only: &[String]) -> (Vec<TestFile>, Vec<String>) {
     let mut found = Vec::new();
     let mut problems = Vec::new();
     let mut dirs: Vec<PathBuf> = fs::read_dir(root.join("listings"))

@@ -1,6 +1,7 @@
 //! The checks, and `cargo xtask test`: everything CI checks, in the order that fails
 //! fastest. Every step runs even when an earlier one failed, so one run
-//! shows all problems; the last line is `N passed, N failed`.
+//! shows all problems. The summary shows how long each phase took; its
+//! last line is `N passed, N failed`.
 
 use crate::report::Report;
 pub mod bench_venv;
@@ -32,20 +33,29 @@ use std::path::Path;
 
 pub fn run(root: &Path) -> Result {
     let mut report = Report::default();
+    report.phase("rustfmt, clippy");
     report.record("rustfmt", lint::rustfmt(root));
     report.record("clippy", lint::clippy(root));
+    report.phase("unit tests");
     let mut unit_tests = cmd::cargo();
     unit_tests
         .current_dir(root)
         .args(["test", "--locked", "--workspace"]);
     report.record("unit tests", cmd::run(&mut unit_tests));
+    report.phase("listings, Python programs, parity");
     let listings = listings::discover_into(&mut report, root, &[]);
     report.merge(programs::check_all(root, &listings, &[]));
+    report.phase("graceful shutdown");
     report.merge(graceful::check(root));
+    report.phase("listing tests");
     report.merge(listing_tests::check(root, &[]));
+    report.phase("echo protocol");
     report.merge(protocol::check(root, &[]));
+    report.phase("bench-net --quick");
     report.record("bench-net --quick", crate::author::bench_net::quick(root));
+    report.phase("exercises");
     report.merge(crate::exercises::check::check(root, &[]));
+    report.phase("sources, timelines, quizzes, code blocks, prose, figures");
     report.record("book sources", sources::check(root));
     report.record("timelines", timelines::check(root));
     report.record("quizzes", quizzes::check(root));
@@ -53,6 +63,7 @@ pub fn run(root: &Path) -> Result {
     report.record("prose words", prose::check(root));
     report.record("measured figures", figures::check(root));
     report.record("diagram SVGs", diagrams::check(root));
+    report.phase("book build, links");
     let built = book::build(root);
     let book_built = built.is_ok();
     report.record("book build", built);
@@ -62,8 +73,10 @@ pub fn run(root: &Path) -> Result {
         cjk_breaks::check(&root.join("book")),
     );
     report.record("inline code as written", inline_code::check(root));
+    report.phase("browser tests");
     report.merge(browser::check(root, book_built));
     // After the browser tests: printing adds nothing to the pages they see.
+    report.phase("PDF");
     report.record(
         "PDF",
         if book_built {
@@ -73,6 +86,7 @@ pub fn run(root: &Path) -> Result {
             Err("not run: the book did not build".into())
         },
     );
+    report.phase("EPUB");
     report.record(
         "EPUB",
         if book_built {
@@ -82,8 +96,10 @@ pub fn run(root: &Path) -> Result {
             Err("not run: the book did not build".into())
         },
     );
+    report.phase("copy-out builds");
     report.merge(copyout::build_each(root, &listings));
     // Last: it proves that the checks above still catch what they should.
+    report.phase("self-test");
     report.record("self-test", selftest::run(root));
     report.finish()
 }

@@ -501,6 +501,25 @@ fn drop_lines_containing(text: &str, needle: &str) -> Result<String> {
 
 // ---- running ----
 
+/// Every fault the self-test injects, in the order it runs them.
+fn all_faults() -> Vec<Fault> {
+    faults()
+        .into_iter()
+        .chain(python_faults::faults())
+        .chain(shutdown_faults::faults())
+        .chain(protocol_faults::faults())
+        .chain(figures_faults::faults())
+        .chain(quiz_faults::faults())
+        .chain(recording_faults::faults())
+        .chain(bench_net_faults::faults())
+        .collect()
+}
+
+/// How many faults `cargo xtask selftest` injects (`cargo xtask stats`).
+pub fn fault_count() -> usize {
+    all_faults().len()
+}
+
 /// Runs every fault; fails if any was missed.
 pub fn run(root: &Path) -> Result {
     run_matching(root, &[])
@@ -517,19 +536,9 @@ pub fn run_matching(root: &Path, words: &[String]) -> Result {
     // SAFETY: set before any check of the self-test starts a thread.
     unsafe { std::env::set_var("CARGO_TARGET_DIR", &target) };
     let mut lines = Vec::new();
-    let chosen = faults()
-        .into_iter()
-        .chain(python_faults::faults())
-        .chain(shutdown_faults::faults())
-        .chain(protocol_faults::faults())
-        .chain(figures_faults::faults())
-        .chain(quiz_faults::faults())
-        .chain(recording_faults::faults())
-        .chain(bench_net_faults::faults())
-        .filter(|f| {
-            words.is_empty()
-                || words.iter().any(|w| f.what.contains(w.as_str()))
-        });
+    let chosen = all_faults().into_iter().filter(|f| {
+        words.is_empty() || words.iter().any(|w| f.what.contains(w.as_str()))
+    });
     for (i, fault) in chosen.enumerate() {
         println!(
             "\n--- self-test: {} (the check below must fail) ---",

@@ -147,7 +147,8 @@ fn summary_link_lines(summary: &str) -> Vec<(usize, String)> {
     links
 }
 
-fn summary_links(summary: &str) -> Vec<String> {
+/// The targets of SUMMARY.md's links, in order.
+pub fn summary_links(summary: &str) -> Vec<String> {
     summary_link_lines(summary)
         .into_iter()
         .map(|(_, l)| l)
