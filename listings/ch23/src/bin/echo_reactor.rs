@@ -528,7 +528,10 @@ async fn yield_now() {
 /// send a reset instead of a normal close, and the client may lose the
 /// `ERR` line; so stop writing, then read and discard until the client
 /// closes too, for at most `LINGER`.
-async fn refuse(mut conn: Async<TcpStream>, buf: &mut [u8]) -> io::Result<()> {
+async fn refuse(
+    mut conn: Async<TcpStream>,
+    discard: &mut [u8],
+) -> io::Result<()> {
     conn.write_all(b"ERR line too long\n").await?;
     conn.io.shutdown(Shutdown::Write)?;
     let mut timer = sleep_until(Instant::now() + LINGER);
@@ -536,7 +539,7 @@ async fn refuse(mut conn: Async<TcpStream>, buf: &mut [u8]) -> io::Result<()> {
         if Pin::new(&mut timer).poll(cx).is_ready() {
             return Poll::Ready(());
         }
-        match conn.poll_read(cx, buf) {
+        match conn.poll_read(cx, discard) {
             Poll::Ready(Ok(0) | Err(_)) => Poll::Ready(()),
             // Discarded; poll again after the others had their turn.
             Poll::Ready(Ok(_)) => {
