@@ -157,10 +157,117 @@ fn one_block(svg: &str) -> String {
         Some(rest) => rest.split_once("?>").map_or(rest, |(_, r)| r).trim(),
         None => svg,
     };
-    svg.lines()
+    let svg = svg
+        .lines()
         .filter(|l| !l.trim().is_empty())
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    round_geometry(&svg)
+}
+
+/// Attributes that hold coordinates and sizes.
+const GEOMETRY: &[&str] = &[
+    "d",
+    "transform",
+    "x",
+    "y",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+    "cx",
+    "cy",
+    "r",
+    "rx",
+    "ry",
+    "width",
+    "height",
+    "viewBox",
+    "points",
+];
+
+/// `svg` with every number in a coordinate or size attribute cut to two
+/// decimals. Mermaid writes them with up to 15 (`translate(61.2265625,
+/// 17.5)`); a hundredth of a pixel is invisible, and the digits are a
+/// good part of a chart's bytes, which count against a page's budget.
+/// Text, labels and styles are left exactly as drawn.
+fn round_geometry(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    let mut in_tag = false;
+    while let Some(eq) = rest.find("=\"") {
+        let name_start = rest[..eq]
+            .rfind(|c: char| c.is_whitespace())
+            .map_or(0, |i| i + 1);
+        let name = &rest[name_start..eq];
+        let value_start = eq + 2;
+        let Some(len) = rest[value_start..].find('"') else {
+            break;
+        };
+        let value = &rest[value_start..value_start + len];
+        let before = &rest[..value_start];
+        // Inside a tag when the last `<` or `>` so far is a `<` (an `=\"`
+        // in a text node is not an attribute).
+        if let Some(i) = before.rfind(['<', '>']) {
+            in_tag = before.as_bytes()[i] == b'<';
+        }
+        out.push_str(before);
+        if in_tag && GEOMETRY.contains(&name) {
+            out.push_str(&round_numbers(value));
+        } else {
+            out.push_str(value);
+        }
+        out.push('"');
+        rest = &rest[value_start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every decimal number in `text` with more than two decimals, rounded to
+/// two (trailing zeros dropped); everything else unchanged.
+fn round_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i + 1 < bytes.len()
+                && bytes[i] == b'.'
+                && bytes[i + 1].is_ascii_digit()
+            {
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
+            let number = &text[start..i];
+            let decimals = number.split_once('.').map_or(0, |(_, d)| d.len());
+            match number.parse::<f64>() {
+                Ok(n) if decimals > 2 => {
+                    let rounded = format!("{n:.2}");
+                    let rounded =
+                        rounded.trim_end_matches('0').trim_end_matches('.');
+                    // `-0.001` must not become `-0`: the sign is outside.
+                    out.push_str(if rounded.is_empty() {
+                        "0"
+                    } else {
+                        rounded
+                    });
+                }
+                _ => out.push_str(number),
+            }
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
 }
 
 fn escape(text: &str) -> String {
@@ -172,6 +279,21 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn geometry_is_rounded_and_text_is_not() {
+        let svg = "<svg viewBox=\"0 0 700.123456 440\"><g \
+                   transform=\"translate(61.2265625, 17.5)\"><path \
+                   d=\"M1.005,2.9999L3,4\" id=\"a1.23456\"/>\
+                   <text x=\"10.0001\">0.123456 ms</text></g></svg>";
+        assert_eq!(
+            round_geometry(svg),
+            "<svg viewBox=\"0 0 700.12 440\"><g \
+             transform=\"translate(61.23, 17.5)\"><path \
+             d=\"M1,3L3,4\" id=\"a1.23456\"/>\
+             <text x=\"10\">0.123456 ms</text></g></svg>"
+        );
+    }
 
     const PAGE: &str = "# T\n\n```rust\n```mermaid\n```\n\n\
                         ```mermaid\ngraph TD\n  A-->B  \n```\ntext\n\
