@@ -36,7 +36,16 @@
 //! unordered ch06/output/countdown.txt    # not a question: lines whose order
 //! says: 不保证                            # the chapter (this text) says is
 //! lines: T-minus 1 (A) | T-minus 2 (B)   # unspecified; no question may ask it
+//!
+//! twin ch20/python/output/cancel_finally.txt  # not a question: a Python run
+//! of: ch20/output/cancel_drop.txt        # that prints this program's lines
+//! except: drop worker's guard            # (reworded), except these; `of: -`
+//!
+//! retired                                # a question taken out: keeps its id
 //! ```
+//!
+//! Any question on an output may say `code: chNN/python/x.py`: the listing
+//! whose code the stem asks about, when it is not the output's own program.
 //!
 //! A line reference is text that must occur, in the line's literal parts
 //! (never in a measured value, so `cargo xtask record` cannot break it), in
@@ -49,13 +58,21 @@
 //! 2. at least three distinct choices (an `order` question: three lines);
 //! 3. no choice is visible where the question stands: the question is placed
 //!    before the first output block of the chapter that shows any of its
-//!    choices (or its own output), and no wrong choice is a line of the
-//!    question's own shown lines;
+//!    choices, its own output or a twin's, and no wrong choice is a line of
+//!    the question's own shown lines; nor does the answer to a question
+//!    above it on the same output (which reveals that output up to the line
+//!    it asks) show the line it asks;
 //! 4. wrong choices are instructive: written by the author (`wrong:`), or,
 //!    for `next`, the lines nearest the answer that are not yet shown —
 //!    never further than [`NEAR`] lines away; a `time` or `compile`
 //!    question needs authored wrong choices;
-//! 5. no question asks an order an `unordered` block declares unspecified.
+//! 5. no question asks an order an `unordered` block declares unspecified;
+//! 6. a question stands after its program's code: if a block that answers
+//!    it comes before that code, it cannot be placed.
+//!
+//! Every Python output a chapter with questions shows is paired
+//! (`listings/parity.txt`) or declared (`twin`), so that rule 3 knows which
+//! runs answer which questions however they are worded.
 
 use crate::{Expected, Line, Part, parse, render_chapter};
 use std::fmt::Write as _;
@@ -2019,8 +2036,12 @@ mod tests {
         dir
     }
 
+    /// A chapter that shows the program's code, and nothing else.
+    const CODE: &str =
+        "```rust\n{{#include ../listings/ch06/src/bin/countdown.rs}}\n```\n";
+
     fn one(quiz: &str) -> Result<Question, Vec<String>> {
-        load("quizzes/ch06.txt", quiz, "ch06", "", &listings())
+        load("quizzes/ch06.txt", quiz, "ch06", CODE, &listings())
             .map(|mut q| q.remove(0))
     }
 
@@ -2089,7 +2110,7 @@ mod tests {
                 "quizzes/ch06.txt",
                 quiz,
                 "ch06",
-                "tokio 不承诺这个顺序",
+                &format!("{CODE}\ntokio 不承诺这个顺序\n"),
                 &listings(),
             )
         };
@@ -2112,14 +2133,15 @@ mod tests {
         .unwrap();
         assert_eq!(q[0].choices[q[0].answer[0]], "T-minus 2 (B)");
         // The declaration must quote the chapter.
-        let e = load("quizzes/ch06.txt", unordered, "ch06", "", &listings())
+        let e = load("quizzes/ch06.txt", unordered, "ch06", CODE, &listings())
             .unwrap_err();
         assert!(e[0].contains("the chapter does not say"), "{e:?}");
     }
 
     #[test]
     fn a_question_stands_before_the_output_that_answers_it() {
-        let chapter = "# 第 6 章\n\n程序：\n\n```rust\nfn main() {}\n```\n\n\
+        let chapter = "# 第 6 章\n\n程序：\n\n```rust\n\
+                       {{#include ../listings/ch06/src/bin/countdown.rs}}\n```\n\n\
                        运行结果：\n\n```console\n\
                        {{#include ../listings/ch06/output/countdown.txt}}\n```\n\n## 练习\n";
         let q = load(
@@ -2152,5 +2174,133 @@ mod tests {
         let e = one("next ch06/output/countdown.txt\nask: ?\nafter: T-minus\n")
             .unwrap_err();
         assert!(e[0].contains("add ` #N`"), "{e:?}");
+    }
+
+    /// The Python twin of countdown, worded differently, and a chapter
+    /// that shows the Python program and its run before the Rust program.
+    fn with_twin() -> (std::path::PathBuf, &'static str) {
+        let dir = listings();
+        std::fs::create_dir_all(dir.join("ch06/python/output")).unwrap();
+        std::fs::write(
+            dir.join("ch06/python/output/countdown.txt"),
+            "$ python3 -u countdown.py\nA: 2\nB: 3\nA: 1\nB: 2\nB: 1\n",
+        )
+        .unwrap();
+        let chapter = "# 第 6 章\n\n```python\n\
+            {{#include ../listings/ch06/python/countdown.py}}\n```\n\n\
+            ```console\n{{#include ../listings/ch06/python/output/countdown.txt}}\n```\n\n\
+            译文：\n\n```rust\n{{#include ../listings/ch06/src/bin/countdown.rs}}\n```\n\n\
+            结果：\n\n```console\n{{#include ../listings/ch06/output/countdown.txt}}\n```\n";
+        (dir, chapter)
+    }
+
+    #[test]
+    fn a_question_stands_after_its_program_and_before_its_twin() {
+        let (dir, chapter) = with_twin();
+        let ask = "next ch06/output/countdown.txt\nask: ?\nafter: 3 (B)\n";
+        let twin = "twin ch06/python/output/countdown.txt\n\
+                    of: ch06/output/countdown.txt\n";
+        let load6 =
+            |quiz: &str| load("quizzes/ch06.txt", quiz, "ch06", chapter, &dir);
+        // Undeclared, the twin's run could answer it unnoticed.
+        let e = load6(ask).unwrap_err();
+        assert!(e[0].contains("whose twin"), "{e:?}");
+        // Declared: its run, before the Rust code, answers it.
+        let e = load6(&format!("{twin}\n{ask}")).unwrap_err();
+        assert!(e[0].starts_with("quizzes/ch06.txt:4: rule 6"), "{e:?}");
+        assert!(e[0].contains("chapter line 7"), "{e:?}");
+        // Declared to not print the asked line: after the Rust code,
+        // before the lead-in of the Rust output (line 15).
+        let q =
+            load6(&format!("{twin}except: T-minus 1 (A)\n\n{ask}")).unwrap();
+        assert_eq!(q[0].stands, Some(16));
+        // Asked about the twin itself: after its code, before its run.
+        let q = load6(&format!(
+            "{twin}\nnext ch06/python/output/countdown.txt\nask: ?\nafter: B: 3\n"
+        ))
+        .unwrap();
+        assert_eq!(q[0].stands, Some(6));
+        // A program whose code the chapter never shows.
+        let e =
+            load("quizzes/ch06.txt", ask, "ch06", "", &listings()).unwrap_err();
+        assert!(
+            e[0].contains("rule 6") && e[0].contains("shows no code"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn an_answer_reveals_its_output_only_up_to_the_asked_line() {
+        // Filed first, but asks a later line: it stands second and is
+        // numbered 2 on the page; its id stays ch06-1.
+        let q = load(
+            "quizzes/ch06.txt",
+            "next ch06/output/countdown.txt\nask: ?\nafter: 1 (A)\n\
+             wrong: T-minus 0 (A)\n\n\
+             next ch06/output/countdown.txt\nask: ?\nafter: 3 (B)\n",
+            "ch06",
+            CODE,
+            &listings(),
+        )
+        .unwrap();
+        let ids: Vec<(&str, usize)> =
+            q.iter().map(|q| (q.id.as_str(), q.number)).collect();
+        assert_eq!(ids, [("ch06-2", 1), ("ch06-1", 2)]);
+        let partial = q[0].partial.as_deref().unwrap();
+        assert!(partial.ends_with("T-minus 1 (A)  ⟨@1.029s | 1s..1.7s⟩\n"));
+        assert!(!partial.contains("T-minus 2 (B)"));
+        assert!(
+            render_question(&q[0])
+                .contains("data-output=\"ch06/output/countdown.txt\"")
+        );
+        assert!(render_question(&q[0]).contains("第 6.1 题"));
+        // A question on a line the one above it reveals.
+        let e = load(
+            "quizzes/ch06.txt",
+            "next ch06/output/countdown.txt\nask: ?\nafter: 3 (B)\n\n\
+             time ch06/output/countdown.txt\nask: ?\nline: 1 (A)\n\
+             wrong: 3\nwrong: 2\n",
+            "ch06",
+            CODE,
+            &listings(),
+        )
+        .unwrap_err();
+        assert!(
+            e[0].starts_with("quizzes/ch06.txt:5: rule 3: answering ch06-1"),
+            "{e:?}"
+        );
+        // A retired question keeps its number for the ones after it.
+        let q = load(
+            "quizzes/ch06.txt",
+            "retired\n\nnext ch06/output/countdown.txt\nask: ?\nafter: 3 (B)\n",
+            "ch06",
+            CODE,
+            &listings(),
+        )
+        .unwrap();
+        assert_eq!((q[0].id.as_str(), q[0].number), ("ch06-2", 1));
+    }
+
+    #[test]
+    fn order_questions_are_never_shown_reversed_or_rotated() {
+        let lines: Vec<String> = (0..8).map(|i| format!("line {i}")).collect();
+        for n in 3..=8 {
+            for id in ["ch02-1", "ch05-1", "ch10-4", "ch13-2", "ch25-1", "x"] {
+                let order = shuffle(id, &lines[..n]);
+                assert!(!patterned(&order, &lines[..n]), "{id} {n}: {order:?}");
+                let mut sorted = order.clone();
+                sorted.sort();
+                assert_eq!(sorted, (0..n).collect::<Vec<_>>());
+            }
+        }
+        let four = &lines[..4];
+        assert!(patterned(&[0, 1, 2, 3], four));
+        assert!(patterned(&[3, 2, 1, 0], four));
+        assert!(patterned(&[1, 2, 3, 0], four));
+        assert!(patterned(&[2, 3, 0, 1], four));
+        assert!(patterned(&[1, 0, 3, 2], four));
+        assert!(!patterned(&[1, 3, 0, 2], four));
+        assert!(patterned(&[2, 1, 0], &lines[..3]));
+        assert!(!patterned(&[1, 2, 0], &lines[..3]));
     }
 }
