@@ -1091,7 +1091,7 @@ fn time(
         answer,
         explain: if arrives {
             format!(
-                "理想时刻是 {} 秒；录制时它在 t = {}{} 出现，{CHECKED}要求它在 \
+                "理想时刻是 {} 秒；录制时它在 t = {} 出现{}，{CHECKED}要求它在 \
                  {}–{} 之间到达（{file} 第 {} 行）。",
                 secs(ideal),
                 band.recorded.text,
