@@ -2,13 +2,14 @@
 // tools/expected-output/src/quiz.rs) and the 「自测进度」 page: one question
 // of each kind answered wrong and then right with the keyboard only, the
 // spoken feedback, the real output (and the replay of a timed one) after
-// answering, and the progress page across navigation and reset.
+// answering, only up to the asked line while another question on the same
+// output is open, and the progress page across navigation and reset.
 const { test, expect } = require('@playwright/test');
 const { AxeBuilder } = require('@axe-core/playwright');
 
 // One question of each kind: page, question id, kind.
 const QUESTIONS = [
-    ['ch03-send.html', 'ch03-2', 'next'],
+    ['ch02-lazy-range.html', 'ch02-2', 'next'],
     ['ch05-event-loop.html', 'ch05-1', 'order'],
     ['ch10-example.html', 'ch10-1', 'time'],
     ['ch19-pin.html', 'ch19-1', 'compile'],
@@ -61,9 +62,13 @@ for (const [pageName, id, kind] of QUESTIONS) {
         if (kind === 'compile') {
             await expect(quiz.locator('.quiz-reveal')).toContainText('compile_fail,E0599');
         } else {
-            const output = quiz.locator('.quiz-output');
+            // The whole output once every question on it is answered, the
+            // part up to the asked line before that.
+            const group = page.locator(`section.quiz[data-output="${await quiz.getAttribute('data-output')}"]`);
+            const alone = await group.count() === 1;
+            const output = quiz.locator(alone ? '.quiz-output' : '.quiz-output-partial');
             await expect(output).toBeVisible();
-            await expect(output.locator('pre code')).toContainText('$ cargo run --bin');
+            await expect(output.locator('pre code')).toContainText(/\$ (cargo run --bin|python3 -u) /);
             // The clean terminal text: no bands, no arrival stamps.
             await expect(output.locator('pre code')).not.toContainText('⟨@');
             await expect(output.locator('pre code')).not.toContainText('{{');
@@ -88,15 +93,51 @@ for (const [pageName, id, kind] of QUESTIONS) {
     });
 }
 
+test('an answer does not give the next question on the same output away', async ({ page }) => {
+    await page.goto('ch10-example.html');
+    // Five questions on the Python run, numbered in page order.
+    const quizzes = page.locator('section.quiz[data-output="ch10/python/output/sleeping_loop.txt"]');
+    await expect(quizzes).toHaveCount(5);
+    const ids = await quizzes.evaluateAll(qs => qs.map(q => q.dataset.quiz));
+    for (let k = 0; k < 5; k++) {
+        await expect(quizzes.nth(k).locator('h3')).toHaveText(`预测输出：第 10.${k + 1} 题`);
+    }
+    // The first asks what follows `A T-minus 5`: its answer shows the
+    // output up to that line, not the later lines the others ask about.
+    const first = page.locator(`#quiz-${ids[0]}`);
+    await answer(page, first, await first.getAttribute('data-kind'), true);
+    const partial = first.locator('.quiz-output-partial pre code');
+    await expect(partial).toBeVisible();
+    await expect(partial).toContainText('C starting after waiting');
+    await expect(partial).not.toContainText('B starting after waiting');
+    await expect(partial).not.toContainText('Total elapsed time');
+    await expect(first.locator('.quiz-output')).toBeHidden();
+    // Answered all but the last: still only partial outputs.
+    for (const id of ids.slice(1, 4)) {
+        const q = page.locator(`#quiz-${id}`);
+        await answer(page, q, await q.getAttribute('data-kind'), false);
+        await expect(q.locator('.quiz-output')).toBeHidden();
+        await expect(q.locator('.quiz-output-partial pre code')).not.toContainText('Total elapsed time');
+    }
+    // The last answer shows the whole run in every one of the five.
+    const last = page.locator(`#quiz-${ids[4]}`);
+    await answer(page, last, await last.getAttribute('data-kind'), true);
+    for (const id of ids) {
+        const q = page.locator(`#quiz-${id}`);
+        await expect(q.locator('.quiz-output pre code')).toContainText('Total elapsed time');
+        await expect(q.locator('.quiz-output-partial')).toBeHidden();
+    }
+});
+
 test('自测进度 keeps answers and ticked exercises across pages; reset empties it', async ({ page }) => {
-    await page.goto('ch03-send.html');
-    const quiz = page.locator('#quiz-ch03-2');
+    await page.goto('ch02-lazy-range.html');
+    const quiz = page.locator('#quiz-ch02-2');
     await answer(page, quiz, 'next', true);
     await page.goto('ch05-event-loop.html');
     await answer(page, page.locator('#quiz-ch05-1'), 'order', false);
 
     await page.goto('progress.html');
-    await expect(page.locator('li[data-quiz="ch03-2"] .quiz-status')).toHaveText('答对了 ✓');
+    await expect(page.locator('li[data-quiz="ch02-2"] .quiz-status')).toHaveText('答对了 ✓');
     await expect(page.locator('li[data-quiz="ch05-1"] .quiz-status')).toHaveText('答错了');
     await expect(page.locator('li[data-quiz="ch10-1"] .quiz-status')).toHaveText('未答');
     const rows = await page.locator('li[data-quiz]').count();
@@ -110,17 +151,17 @@ test('自测进度 keeps answers and ticked exercises across pages; reset emptie
         .toHaveText(new RegExp(`共 ${rows} 道题：答对 1，答错 1，未答 ${rows - 2}；练习已勾选 1 / `));
 
     // Away and back: everything is still there.
-    await page.locator('a[href="ch03-send.html"]').first().click();
-    await expect(page.locator('#quiz-ch03-2')).toBeVisible();
+    await page.locator('a[href="ch02-lazy-range.html"]').first().click();
+    await expect(page.locator('#quiz-ch02-2')).toBeVisible();
     await page.goBack();
     await page.reload();
-    await expect(page.locator('li[data-quiz="ch03-2"] .quiz-status')).toHaveText('答对了 ✓');
+    await expect(page.locator('li[data-quiz="ch02-2"] .quiz-status')).toHaveText('答对了 ✓');
     await expect(page.locator('input[data-exercise]').first()).toBeChecked();
 
     // Reset asks first; cancelling keeps everything.
     page.once('dialog', d => d.dismiss());
     await page.locator('.quiz-reset').click();
-    await expect(page.locator('li[data-quiz="ch03-2"] .quiz-status')).toHaveText('答对了 ✓');
+    await expect(page.locator('li[data-quiz="ch02-2"] .quiz-status')).toHaveText('答对了 ✓');
     page.once('dialog', d => d.accept());
     await page.locator('.quiz-reset').click();
     await expect(page.locator('.quiz-progress-summary')).toContainText('已清空');
@@ -129,5 +170,5 @@ test('自测进度 keeps answers and ticked exercises across pages; reset emptie
     expect(await page.evaluate(() => [localStorage.getItem('async-book-quiz'),
         localStorage.getItem('async-book-exercises')])).toEqual([null, null]);
     await page.reload();
-    await expect(page.locator('li[data-quiz="ch03-2"] .quiz-status')).toHaveText('未答');
+    await expect(page.locator('li[data-quiz="ch02-2"] .quiz-status')).toHaveText('未答');
 });

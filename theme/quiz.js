@@ -6,8 +6,10 @@
 // real buttons and radio inputs (keyboard and screen readers work as for
 // any form), says whether the answer is right in a polite live region,
 // then shows the real output, with the replay for a timed output
-// (theme/replay.js). Answers and the exercises a reader ticks are kept in
-// localStorage on this device only; nothing is requested.
+// (theme/replay.js): all of it once every question on that output has been
+// answered, until then only the part up to the line asked about. Answers
+// and the exercises a reader ticks are kept in localStorage on this device
+// only; nothing is requested.
 (function () {
     'use strict';
 
@@ -117,15 +119,35 @@
         });
     }
 
+    // Questions answered on this page: an answer shows the whole output
+    // only once every question on that output has been answered; before
+    // that, the output up to the line it asked about, so that it cannot
+    // answer a question further down.
+    const answered = new Set();
+
     // The explanation and the real output; a timed output gets its replay.
     function reveal(section) {
-        section.querySelectorAll('.quiz-reveal, .quiz-output')
-            .forEach(d => { d.hidden = false; });
-        const data = section.querySelector('script.quiz-timed-output');
-        if (data && window.asyncBookReplay) {
-            data.className = 'timed-output';
-            window.asyncBookReplay(data);
-        }
+        answered.add(section);
+        section.querySelector('.quiz-reveal').hidden = false;
+        const source = section.dataset.output;
+        const group = source
+            ? [...document.querySelectorAll('section.quiz[data-output]')]
+                .filter(s => s.dataset.output === source)
+            : [section];
+        const done = group.every(s => answered.has(s));
+        (done ? group : [section]).forEach(s => {
+            const full = s.querySelector('.quiz-output');
+            const partial = s.querySelector('.quiz-output-partial');
+            const shown = done || !partial ? full : partial;
+            if (!shown) return;
+            if (partial && shown === full) partial.hidden = true;
+            shown.hidden = false;
+            const data = shown.querySelector('script.quiz-timed-output');
+            if (data && window.asyncBookReplay) {
+                data.className = 'timed-output';
+                window.asyncBookReplay(data);
+            }
+        });
     }
 
     function setupProgress(page) {

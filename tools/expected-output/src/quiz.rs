@@ -36,7 +36,16 @@
 //! unordered ch06/output/countdown.txt    # not a question: lines whose order
 //! says: 不保证                            # the chapter (this text) says is
 //! lines: T-minus 1 (A) | T-minus 2 (B)   # unspecified; no question may ask it
+//!
+//! twin ch20/python/output/cancel_finally.txt  # not a question: a Python run
+//! of: ch20/output/cancel_drop.txt        # that prints this program's lines
+//! except: drop worker's guard            # (reworded), except these; `of: -`
+//!
+//! retired                                # a question taken out: keeps its id
 //! ```
+//!
+//! Any question on an output may say `code: chNN/python/x.py`: the listing
+//! whose code the stem asks about, when it is not the output's own program.
 //!
 //! A line reference is text that must occur, in the line's literal parts
 //! (never in a measured value, so `cargo xtask record` cannot break it), in
@@ -49,13 +58,21 @@
 //! 2. at least three distinct choices (an `order` question: three lines);
 //! 3. no choice is visible where the question stands: the question is placed
 //!    before the first output block of the chapter that shows any of its
-//!    choices (or its own output), and no wrong choice is a line of the
-//!    question's own shown lines;
+//!    choices, its own output or a twin's, and no wrong choice is a line of
+//!    the question's own shown lines; nor does the answer to a question
+//!    above it on the same output (which reveals that output up to the line
+//!    it asks) show the line it asks;
 //! 4. wrong choices are instructive: written by the author (`wrong:`), or,
 //!    for `next`, the lines nearest the answer that are not yet shown —
 //!    never further than [`NEAR`] lines away; a `time` or `compile`
 //!    question needs authored wrong choices;
-//! 5. no question asks an order an `unordered` block declares unspecified.
+//! 5. no question asks an order an `unordered` block declares unspecified;
+//! 6. a question stands after its program's code: if a block that answers
+//!    it comes before that code, it cannot be placed.
+//!
+//! Every Python output a chapter with questions shows is paired
+//! (`listings/parity.txt`) or declared (`twin`), so that rule 3 knows which
+//! runs answer which questions however they are worded.
 
 use crate::{Expected, Line, Part, parse, render_chapter};
 use std::fmt::Write as _;
@@ -64,6 +81,11 @@ use std::path::Path;
 /// How far from the answer (in output lines) a generated wrong choice of a
 /// `next` question may come from.
 pub const NEAR: usize = 5;
+
+/// How much earlier than its ideal time a Python line's arrival band starts
+/// (unless the ideal time is 0): its arrivals count from the first line,
+/// which may itself be late.
+const PYTHON_EARLY: f64 = 0.3;
 
 /// A question ready to show.
 #[derive(Debug, Clone)]
@@ -84,8 +106,23 @@ pub struct Question {
     pub answer: Vec<usize>,
     /// Said after an answer: where the truth comes from.
     pub explain: String,
-    /// The listing's whole expected-output file, shown after an answer.
+    /// The listing's whole expected-output file, shown after an answer
+    /// once every question on it has been answered.
     pub output: Option<String>,
+    /// The output up to and including the last line this question asks
+    /// about: what an answer reveals while another question on the same
+    /// output is still open, so that no answer gives the next one away.
+    pub partial: Option<String>,
+    /// The output file under `listings/` (`ch03/output/jumping_range.txt`).
+    pub source: Option<String>,
+    /// Indices of the output lines the question asks about (the answer
+    /// line, the timed line, the lines to order): a block showing any of
+    /// them, the program's own or its twin's, answers it.
+    pub asks: Vec<usize>,
+    /// The number shown on the page (`第 3.1 题`): the question's place
+    /// among its chapter's questions in page order. The id stays as in
+    /// the quiz file, because readers' saved answers are keyed by it.
+    pub number: usize,
     /// The chapter line (0-based) the question stands before, so that none
     /// of its choices is shown above it; `None`: in the section at the end.
     pub stands: Option<usize>,
@@ -138,32 +175,261 @@ pub fn load(
     let mut errors = Vec::new();
     let all = blocks(text);
     let mut unordered = Vec::new();
+    let mut twins = match parity_twins(listings) {
+        Ok(t) => t,
+        Err(e) => return Err(vec![e]),
+    };
     for (line, block) in &all {
         if block[0].1.starts_with("unordered") {
             match unordered_group(block, chapter_text, listings) {
                 Ok(g) => unordered.push(g),
                 Err(e) => errors.push(format!("{quiz}:{line}: {e}")),
             }
+        } else if block[0].1.starts_with("twin") {
+            match declared_twin(block, listings) {
+                Ok(t) => twins.push(t),
+                Err(e) => errors.push(format!("{quiz}:{line}: {e}")),
+            }
         }
     }
     let page = Page::new(chapter_text, listings);
+    let is_question = |b: &Block| {
+        !b[0].1.starts_with("unordered") && !b[0].1.starts_with("twin")
+    };
     let mut number = 0;
+    let mut line_of = Vec::new();
     for (line, block) in &all {
-        if block[0].1.starts_with("unordered") {
+        if !is_question(block) {
             continue;
         }
         number += 1;
+        // A question taken out keeps its number, so that the ones after
+        // it keep theirs (readers' saved answers are keyed by them).
+        if block[0].1 == "retired" {
+            if block.len() > 1 {
+                errors.push(format!(
+                    "{quiz}:{line}: a `retired` block takes no keys: it only \
+                     keeps the number of a question taken out"
+                ));
+            }
+            continue;
+        }
         let id = format!("{chapter}-{number}");
-        match question(&id, block, chapter_text, listings, &unordered, &page) {
-            Ok(q) => questions.push(q),
+        let context = Context {
+            chapter_text,
+            listings,
+            unordered: &unordered,
+            twins: &twins,
+            page: &page,
+        };
+        match question(&id, block, &context) {
+            Ok(q) => {
+                questions.push(q);
+                line_of.push(*line);
+            }
             Err(e) => errors.push(format!("{quiz}:{line}: {e}")),
         }
     }
+    // A Python output the chapter shows must be known to be a program's
+    // twin, or declared to be none: otherwise the check could not tell
+    // that it answers a question above which it stands.
+    let asks_outputs = questions.iter().any(|q| q.source.is_some());
+    for (start, files, _) in &page.blocks {
+        for f in files {
+            let rel = f.trim_start_matches("listings/");
+            if asks_outputs
+                && rel.contains("/python/output/")
+                && !twins.iter().any(|t| t.python == rel)
+            {
+                errors.push(format!(
+                    "{quiz}:1: the chapter shows the Python output {f} (chapter \
+                     line {}) without saying whose twin it is: add a `twin \
+                     {rel}` block with `of:` the program's output whose lines \
+                     it prints, or `of: -`, or pair it in listings/parity.txt",
+                    start + 1
+                ));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Page order: by place, then (at one place) the question asking the
+    // earlier line first, so that its reveal cannot answer the other.
+    let mut order: Vec<usize> = (0..questions.len()).collect();
+    order.sort_by_key(|&k| {
+        let q = &questions[k];
+        (
+            q.stands.unwrap_or(usize::MAX),
+            q.asks.iter().max().copied().unwrap_or(0),
+            k,
+        )
+    });
+    let mut placed: Vec<(Question, usize)> = order
+        .into_iter()
+        .map(|k| (questions[k].clone(), line_of[k]))
+        .collect();
+    for (n, (q, _)) in placed.iter_mut().enumerate() {
+        q.number = n + 1;
+    }
+    // An answer reveals its output up to the line it asks about; a later
+    // question on the same output must not ask any of those lines.
+    for (b, (later, line)) in placed.iter().enumerate() {
+        for (earlier, _) in &placed[..b] {
+            let (Some(s), Some(upto)) =
+                (&earlier.source, earlier.asks.iter().max())
+            else {
+                continue;
+            };
+            if later.source.as_ref() == Some(s)
+                && later.asks.iter().any(|i| i <= upto)
+            {
+                errors.push(format!(
+                    "{quiz}:{line}: rule 3: answering {} (above it on the page) \
+                     reveals listings/{s} up to the line this question asks \
+                     about: ask a later line, or about another output",
+                    earlier.id
+                ));
+            }
+        }
+    }
     if errors.is_empty() {
-        Ok(questions)
+        Ok(placed.into_iter().map(|(q, _)| q).collect())
     } else {
         Err(errors)
     }
+}
+
+/// What a question is checked against besides its own block.
+struct Context<'a> {
+    chapter_text: &'a str,
+    listings: &'a Path,
+    unordered: &'a [Unordered],
+    twins: &'a [Twin],
+    page: &'a Page,
+}
+
+/// A Python program whose output prints the lines of a Rust program's
+/// output (in its own words, perhaps): shown above a question on the Rust
+/// program, it answers the question, unless the question asks only lines
+/// listed as the twin's exceptions.
+#[derive(Debug)]
+pub struct Twin {
+    /// The twin's output file under `listings/`.
+    python: String,
+    /// The program's output file; `None`: declared to be no program's twin.
+    program: Option<String>,
+    /// Indices of the program's output lines the twin does not print.
+    except: Vec<usize>,
+}
+
+/// The output file of a program's source: `ch03/src/bin/x.rs` or
+/// `ch03/x` prints `ch03/output/x.txt`, `ch03/python/x.py` prints
+/// `ch03/python/output/x.txt`.
+fn output_of(program: &str) -> String {
+    let (dir, name) = program.split_once('/').unwrap_or(("", program));
+    if let Some(py) = name.strip_prefix("python/") {
+        let stem = py.trim_end_matches(".py");
+        return format!("{dir}/python/output/{stem}.txt");
+    }
+    let stem = name.trim_start_matches("src/bin/").trim_end_matches(".rs");
+    format!("{dir}/output/{stem}.txt")
+}
+
+/// The source file of an output: the inverse of [`output_of`].
+fn program_of(output: &str) -> String {
+    match output.split_once("/python/output/") {
+        Some((dir, file)) => {
+            format!("{dir}/python/{}.py", file.trim_end_matches(".txt"))
+        }
+        None => {
+            output
+                .replacen("/output/", "/src/bin/", 1)
+                .trim_end_matches(".txt")
+                .to_string()
+                + ".rs"
+        }
+    }
+}
+
+/// The twins `listings/parity.txt` pairs: `cargo xtask test` proves they
+/// print the same lines (in the range given for the Rust side).
+fn parity_twins(listings: &Path) -> Result<Vec<Twin>, String> {
+    let Ok(text) = std::fs::read_to_string(listings.join("parity.txt")) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((python, rest)) = line.split_once(" = ") else {
+            continue;
+        };
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        let Some(rust) = words.first() else { continue };
+        let program = output_of(rust);
+        let mut except = Vec::new();
+        if let Some(k) = words.iter().position(|w| *w == "rust")
+            && let Some((a, b)) =
+                words.get(k + 1).and_then(|r| r.split_once('-'))
+            && let (Ok(a), Ok(b)) = (a.parse::<usize>(), b.parse::<usize>())
+            && let Ok((_, expected, _)) = read_output(listings, &program)
+        {
+            except = (0..expected.lines.len())
+                .filter(|i| *i + 1 < a || *i + 1 > b)
+                .collect();
+        }
+        out.push(Twin {
+            python: output_of(python.trim()),
+            program: Some(program),
+            except,
+        });
+    }
+    Ok(out)
+}
+
+/// A `twin` block: `twin <python output>`, `of: <program output>` or
+/// `of: -`, and optionally `except:` the program's lines (references,
+/// separated by ` | `) that the twin does not print.
+fn declared_twin(block: &Block, listings: &Path) -> Result<Twin, String> {
+    let python = block[0]
+        .1
+        .strip_prefix("twin")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or("missing the Python output file after `twin`")?;
+    for (_, l) in &block[1..] {
+        let key = l.split(':').next().unwrap_or("");
+        if !["of", "except"].contains(&key) {
+            return Err(format!(
+                "unknown key in `{l}` (a `twin` block takes of, except)"
+            ));
+        }
+    }
+    read_output(listings, python)?;
+    let of = field(block, "of")?;
+    if of == "-" {
+        return Ok(Twin {
+            python: python.to_string(),
+            program: None,
+            except: Vec::new(),
+        });
+    }
+    let (file, expected, _) = read_output(listings, of)?;
+    let except = match field(block, "except") {
+        Ok(refs) => refs
+            .split(" | ")
+            .map(|r| find(&expected, &file, r.trim()))
+            .collect::<Result<Vec<_>, _>>()?,
+        Err(_) => Vec::new(),
+    };
+    Ok(Twin {
+        python: python.to_string(),
+        program: Some(of.to_string()),
+        except,
+    })
 }
 
 /// (line number of the block's first line, its lines with their numbers).
@@ -277,14 +543,14 @@ fn read_output(
     Ok((file, expected, text))
 }
 
-fn question(
-    id: &str,
-    block: &Block,
-    chapter_text: &str,
-    listings: &Path,
-    unordered: &[Unordered],
-    page: &Page,
-) -> Result<Question, String> {
+fn question(id: &str, block: &Block, cx: &Context) -> Result<Question, String> {
+    let Context {
+        chapter_text,
+        listings,
+        unordered,
+        twins,
+        page,
+    } = *cx;
     let head = &block[0].1;
     let (kind, source) = match head.split_once(' ') {
         Some((k, s)) => (k, Some(s.trim())),
@@ -306,9 +572,9 @@ fn question(
     for (_, l) in &block[1..] {
         let key = l.split(':').next().unwrap_or("");
         let known: &[&str] = match kind {
-            Kind::Order => &["ask", "from", "to"],
-            Kind::Next => &["ask", "after", "wrong"],
-            Kind::Time => &["ask", "line", "wrong"],
+            Kind::Order => &["ask", "from", "to", "code"],
+            Kind::Next => &["ask", "after", "wrong", "code"],
+            Kind::Time => &["ask", "line", "wrong", "code"],
             Kind::Compile => &["ask", "block", "because", "wrong"],
         };
         if !known.contains(&key) {
@@ -333,13 +599,109 @@ fn question(
             Kind::Time => time(id, &expected, &file, block, &ask, &wrong)?,
             Kind::Compile => unreachable!(),
         };
+        let upto = q.asks.iter().max().copied().unwrap_or(0);
+        let last = expected.lines[upto].number;
+        if upto + 1 < expected.lines.len() {
+            let lines: Vec<&str> = text.lines().take(last).collect();
+            q.partial = Some(lines.join("\n") + "\n");
+        }
         q.output = Some(text);
-        q.stands = page.first_showing(Some(&format!("listings/{source}")), &q);
+        q.source = Some(source.to_string());
+        q.stands = place(&q, source, field(block, "code").ok(), twins, page)?;
         q
     };
     q.ask = ask;
     rules(&q, page)?;
     Ok(q)
+}
+
+/// Where a question on an output stands: after the code of its program
+/// (or of the listing `code:` names, when the stem asks about that one) and
+/// before the first block that answers it: an output block showing the
+/// program's output or a twin's (unless it asks only lines the twin does
+/// not print), a line equal to a choice or, for a `time` question, its line
+/// at a time in its band, or a code comment stating a choice. When such a
+/// block comes before the program's code, the question cannot be placed
+/// (rule 6).
+fn place(
+    q: &Question,
+    source: &str,
+    code: Option<&str>,
+    twins: &[Twin],
+    page: &Page,
+) -> Result<Option<usize>, String> {
+    let own = format!("listings/{source}");
+    let mut answering: Vec<String> = vec![own.clone()];
+    for t in twins {
+        if t.program.as_deref() == Some(source) {
+            if !q.asks.iter().all(|i| t.except.contains(i)) {
+                answering.push(format!("listings/{}", t.python));
+            }
+        } else if t.python == source
+            && let Some(p) = &t.program
+        {
+            answering.push(format!("listings/{p}"));
+        }
+    }
+    // `code:` names the listing the stem asks about instead: the Python
+    // twin's, or one whose code the program repeats (the stem then says
+    // what it changes).
+    let program = code.map_or_else(|| program_of(source), str::to_string);
+    // The program's code: the last block showing it before its own output.
+    let own_block = page
+        .blocks
+        .iter()
+        .find(|(_, files, _)| files.contains(&own))
+        .map(|(start, _, _)| *start)
+        .unwrap_or(usize::MAX);
+    let Some(code_end) = page
+        .code
+        .iter()
+        .filter(|(start, _, files)| {
+            *start < own_block && files.contains(&program)
+        })
+        .map(|(_, end, _)| *end)
+        .next_back()
+    else {
+        return Err(format!(
+            "rule 6: the chapter shows no code of listings/{program} before its \
+             output: a reader cannot predict the output of a program not yet \
+             shown"
+        ));
+    };
+    let output = page
+        .blocks
+        .iter()
+        .find(|(_, files, body)| {
+            files.iter().any(|f| answering.contains(f))
+                || revealing(q)
+                    .any(|c| body.iter().any(|l| l.trim() == c.trim()))
+        })
+        .map(|(start, _, _)| *start);
+    let timed = q.asked.as_ref().and_then(|a| page.times(a, page.end));
+    let output = output.into_iter().chain(timed).min();
+    let end = output.unwrap_or(page.end);
+    let comment = q.choices.iter().filter_map(|c| page.says(c, end)).min();
+    let Some(limit) = comment.or(output) else {
+        return Ok(None);
+    };
+    if limit <= code_end {
+        let what = if comment.is_some() {
+            "a code comment"
+        } else {
+            "the output block"
+        };
+        return Err(format!(
+            "rule 6: {what} at chapter line {} answers the question but comes \
+             before the code of listings/{program} (up to line {}): ask about \
+             something it does not show",
+            limit + 1,
+            code_end + 1
+        ));
+    }
+    Ok(page
+        .stand_before(limit)
+        .map(|n| if n <= code_end { limit } else { n }))
 }
 
 /// A line as the reader may see it before answering: measured values are
@@ -467,12 +829,7 @@ fn order(
             at(expected, file, to)
         ));
     }
-    // Shown shuffled; never in the right order already.
-    let mut shown: Vec<usize> = (0..lines.len()).collect();
-    shown.sort_by_key(|&i| hash(&format!("{id}/{i}")));
-    if shown.iter().enumerate().all(|(k, &i)| lines[k] == lines[i]) {
-        shown.rotate_left(1);
-    }
+    let shown = shuffle(id, &lines);
     let choices = shown.iter().map(|&i| lines[i].clone()).collect();
     let answer = (0..lines.len())
         .map(|k| shown.iter().position(|&i| i == k).unwrap())
@@ -490,6 +847,10 @@ fn order(
             expected.lines[from].number, expected.lines[to].number, CHECKED
         ),
         output: None,
+        partial: None,
+        source: None,
+        asks: (from..=to).collect(),
+        number: 0,
         stands: None,
         asked: None,
     })
@@ -579,6 +940,10 @@ fn next(
             next_line.number
         ),
         output: None,
+        partial: None,
+        source: None,
+        asks: vec![after + 1],
+        number: 0,
         stands: None,
         asked: None,
     })
@@ -657,8 +1022,14 @@ fn time(
             ));
         }
     };
-    let ideal = band.min.value;
     let (min, max) = (band.min.value, band.max.value);
+    // A Python run's arrivals count from its first line, so its bands start
+    // earlier than the ideal time (README.md, “带时刻的输出”).
+    let ideal = if arrives && file.contains("/python/output/") && min > 0.0 {
+        min + PYTHON_EARLY
+    } else {
+        min
+    };
     for t in stated_times(ask) {
         if t >= min - 1e-9 && t <= max + 1e-9 {
             return Err(format!(
@@ -720,10 +1091,15 @@ fn time(
         answer,
         explain: if arrives {
             format!(
-                "理想时刻是 {} 秒；录制时它在 t = {} 出现，{CHECKED}要求它在 \
+                "理想时刻是 {} 秒；录制时它在 t = {} 出现{}，{CHECKED}要求它在 \
                  {}–{} 之间到达（{file} 第 {} 行）。",
                 secs(ideal),
                 band.recorded.text,
+                if file.contains("/python/output/") {
+                    "（从第一行到达算起）"
+                } else {
+                    ""
+                },
                 band.min.text,
                 band.max.text,
                 line.number
@@ -740,6 +1116,10 @@ fn time(
             )
         },
         output: None,
+        partial: None,
+        source: None,
+        asks: vec![i],
+        number: 0,
         stands: None,
         asked,
     })
@@ -859,6 +1239,10 @@ pub struct Page {
     timed: Vec<(usize, Vec<Timed>)>,
     /// (line of the opening fence, code) of every ```rust block.
     rust: Vec<(usize, String)>,
+    /// (line of the opening fence, line of the closing fence, the listing
+    /// files it includes, as `chNN/src/bin/x.rs`) of every code block that
+    /// is not output.
+    code: Vec<(usize, usize, Vec<String>)>,
     /// (line of the opening fence, comments) of every other code block,
     /// included files read: the originals' `print(x)  # 2` says what a
     /// line prints as plainly as an output block.
@@ -879,6 +1263,8 @@ impl Page {
         let mut end = lines.len();
         let mut timed_blocks = Vec::new();
         let mut timed: Vec<Timed> = Vec::new();
+        let mut code = Vec::new();
+        let mut sources: Vec<String> = Vec::new();
         let mut open: Option<(usize, String, Vec<String>, Vec<String>)> = None;
         for (n, line) in lines.iter().enumerate() {
             let t = line.trim_start();
@@ -903,12 +1289,18 @@ impl Page {
                             timed_blocks
                                 .push((*start, std::mem::take(&mut timed)));
                         } else {
+                            code.push((
+                                *start,
+                                n,
+                                std::mem::take(&mut sources),
+                            ));
                             if info.starts_with("rust") {
                                 rust.push((*start, body.join("\n")));
                             }
                             let said = body.iter().filter_map(|l| comment(l));
                             comments.push((*start, said.collect()));
                         }
+                        sources.clear();
                         open = None;
                         continue;
                     }
@@ -920,6 +1312,8 @@ impl Page {
                     match include {
                         Some(rel) if !rel.contains("/output/") => {
                             body.extend(included_code(listings, rel));
+                            let file = rel.split(':').next().unwrap_or(rel);
+                            sources.push(file.to_string());
                         }
                         Some(rel) => {
                             files.push(format!("listings/{rel}"));
@@ -941,6 +1335,7 @@ impl Page {
         Page {
             blocks,
             timed: timed_blocks,
+            code,
             rust,
             comments,
             end,
@@ -966,27 +1361,6 @@ impl Page {
             .take_while(|(start, _, _)| *start < before)
             .find(|(_, _, body)| body.iter().any(|l| l.trim() == text.trim()))
             .map(|(start, _, _)| *start)
-    }
-
-    /// Where a question stands: before the first output block that shows
-    /// one of its choices or includes `own`, moved up over a lead-in
-    /// paragraph that ends with a colon (“运行结果：”). `None` if that is the
-    /// end section or later, or the block is indented (inside a list).
-    fn first_showing(&self, own: Option<&str>, q: &Question) -> Option<usize> {
-        let output = self
-            .blocks
-            .iter()
-            .find(|(_, files, body)| {
-                own.is_some_and(|o| files.iter().any(|f| f == o))
-                    || revealing(q)
-                        .any(|c| body.iter().any(|l| l.trim() == c.trim()))
-            })
-            .map(|(start, _, _)| *start);
-        let timed = q.asked.as_ref().and_then(|a| self.times(a, self.end));
-        let output = output.into_iter().chain(timed).min();
-        let end = output.unwrap_or(self.end);
-        let code = q.choices.iter().filter_map(|c| self.says(c, end)).min();
-        self.stand_before(code.or(output)?)
     }
 
     /// The line of the first output block above `before` that shows the
@@ -1200,6 +1574,10 @@ fn compile_question(
             }
         ),
         output: None,
+        partial: None,
+        source: None,
+        asks: Vec::new(),
+        number: 0,
         stands,
         asked: None,
     })
@@ -1232,7 +1610,55 @@ fn rust_blocks(text: &str) -> Vec<(String, String)> {
     out
 }
 
-/// 64-bit FNV-1a: a stable shuffle that does not change between builds.
+/// The order an `order` question shows its lines in: a Fisher–Yates
+/// shuffle seeded by the question's id and its lines (stable between
+/// builds), drawn again while the result has a pattern a reader could undo
+/// without reading the program: the right order itself, reversed, or
+/// rotated (and, from four lines on, a rotation read backwards). Three
+/// lines have no other orders, so there only the right order and its
+/// reversal are refused.
+fn shuffle(id: &str, lines: &[String]) -> Vec<usize> {
+    let n = lines.len();
+    let mut state = hash(&format!("{id}\n{}", lines.join("\n")));
+    // splitmix64: FNV-1a alone maps keys differing in their last byte to
+    // orders differing by an xor, which is how every shown order came out
+    // reversed, block-swapped or rotated.
+    let mut next = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    for _ in 0..1000 {
+        order = (0..n).collect();
+        for i in (1..n).rev() {
+            let j = (next() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        if !patterned(&order, lines) {
+            return order;
+        }
+    }
+    order
+}
+
+/// Whether lines shown in `order` read as the right order, rotated or
+/// reversed (compared by text, so repeated lines count as the same).
+pub fn patterned(order: &[usize], lines: &[String]) -> bool {
+    let n = order.len();
+    let shown = |k: usize| &lines[order[k]];
+    let forward = |r: usize| (0..n).all(|k| *shown(k) == lines[(k + r) % n]);
+    let backward =
+        |r: usize| (0..n).all(|k| *shown(k) == lines[(r + n - k) % n]);
+    if n <= 3 {
+        return forward(0) || backward(n - 1);
+    }
+    (0..n).any(|r| forward(r) || backward(r))
+}
+
+/// 64-bit FNV-1a: a stable seed that does not change between builds.
 fn hash(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
@@ -1313,18 +1739,22 @@ pub fn fill_slots(chapter: &str, questions: &[Question]) -> String {
 
 fn render_question(q: &Question) -> String {
     let id = &q.id;
-    let number = id.trim_start_matches("ch").replacen('-', ".", 1);
-    let number = number.trim_start_matches('0');
+    let chapter = id.trim_start_matches("ch").split('-').next().unwrap_or("");
+    let number = format!("{}.{}", chapter.trim_start_matches('0'), q.number);
     let mut h = String::new();
     let answer: Vec<String> = q.answer.iter().map(|a| a.to_string()).collect();
     write!(
         h,
         "<section class=\"quiz\" id=\"quiz-{id}\" data-quiz=\"{id}\" \
-         data-kind=\"{}\" data-answer=\"{}\" aria-labelledby=\"quiz-{id}-h\">\n\
+         data-kind=\"{}\" data-answer=\"{}\"{} aria-labelledby=\"quiz-{id}-h\">\n\
          <h3 id=\"quiz-{id}-h\">{}第 {number} 题</h3>\n\
          <p class=\"quiz-ask\">{}</p>\n",
         q.kind.name(),
         answer.join(","),
+        q.source
+            .as_ref()
+            .map(|s| format!(" data-output=\"{}\"", escape(s)))
+            .unwrap_or_default(),
         if q.stands.is_some() {
             "预测输出："
         } else {
@@ -1400,20 +1830,34 @@ fn render_question(q: &Question) -> String {
     )
     .unwrap();
     h.push_str("</div>\n");
-    if let Some(output) = &q.output {
-        // The real output, rendered by the same code as the chapters'; a
-        // timed one carries its replay data under another class, so the
-        // replay appears only once the question is answered.
-        // Given as an included expected-output file, so that its bands
-        // and stamps are rendered exactly as in the chapter.
+    // The real output, rendered by the same code as the chapters'; a timed
+    // one carries its replay data under another class, so the replay
+    // appears only once the question is answered. Given as an included
+    // expected-output file, so that its bands and stamps are rendered
+    // exactly as in the chapter. theme/quiz.js shows the whole output only
+    // once every question on it is answered, before that the part up to
+    // the line this question asks about.
+    let render = |output: &str| {
         let fenced = "```console\n{{#include quiz/output/shown.txt}}\n```\n";
         let mut read = |_: &str| Ok(output.trim_end().to_string());
-        let shown = render_chapter(fenced, &mut read)
+        render_chapter(fenced, &mut read)
             .expect("an output already parsed renders")
-            .replace("class=\"timed-output\"", "class=\"quiz-timed-output\"");
+            .replace("class=\"timed-output\"", "class=\"quiz-timed-output\"")
+    };
+    if let Some(partial) = &q.partial {
         write!(
             h,
-            "<div class=\"quiz-output\" hidden>\n\n<p>真实输出：</p>\n\n{shown}\n</div>\n"
+            "<div class=\"quiz-output-partial\" hidden>\n\n<p>真实输出（到这道题问的那一行为止；\
+             这份输出上的题都答过之后显示全部）：</p>\n\n{}\n</div>\n",
+            render(partial)
+        )
+        .unwrap();
+    }
+    if let Some(output) = &q.output {
+        write!(
+            h,
+            "<div class=\"quiz-output\" hidden>\n\n<p>真实输出：</p>\n\n{}\n</div>\n",
+            render(output)
         )
         .unwrap();
     }
@@ -1608,8 +2052,12 @@ mod tests {
         dir
     }
 
+    /// A chapter that shows the program's code, and nothing else.
+    const CODE: &str =
+        "```rust\n{{#include ../listings/ch06/src/bin/countdown.rs}}\n```\n";
+
     fn one(quiz: &str) -> Result<Question, Vec<String>> {
-        load("quizzes/ch06.txt", quiz, "ch06", "", &listings())
+        load("quizzes/ch06.txt", quiz, "ch06", CODE, &listings())
             .map(|mut q| q.remove(0))
     }
 
@@ -1678,7 +2126,7 @@ mod tests {
                 "quizzes/ch06.txt",
                 quiz,
                 "ch06",
-                "tokio 不承诺这个顺序",
+                &format!("{CODE}\ntokio 不承诺这个顺序\n"),
                 &listings(),
             )
         };
@@ -1701,14 +2149,15 @@ mod tests {
         .unwrap();
         assert_eq!(q[0].choices[q[0].answer[0]], "T-minus 2 (B)");
         // The declaration must quote the chapter.
-        let e = load("quizzes/ch06.txt", unordered, "ch06", "", &listings())
+        let e = load("quizzes/ch06.txt", unordered, "ch06", CODE, &listings())
             .unwrap_err();
         assert!(e[0].contains("the chapter does not say"), "{e:?}");
     }
 
     #[test]
     fn a_question_stands_before_the_output_that_answers_it() {
-        let chapter = "# 第 6 章\n\n程序：\n\n```rust\nfn main() {}\n```\n\n\
+        let chapter = "# 第 6 章\n\n程序：\n\n```rust\n\
+                       {{#include ../listings/ch06/src/bin/countdown.rs}}\n```\n\n\
                        运行结果：\n\n```console\n\
                        {{#include ../listings/ch06/output/countdown.txt}}\n```\n\n## 练习\n";
         let q = load(
@@ -1741,5 +2190,133 @@ mod tests {
         let e = one("next ch06/output/countdown.txt\nask: ?\nafter: T-minus\n")
             .unwrap_err();
         assert!(e[0].contains("add ` #N`"), "{e:?}");
+    }
+
+    /// The Python twin of countdown, worded differently, and a chapter
+    /// that shows the Python program and its run before the Rust program.
+    fn with_twin() -> (std::path::PathBuf, &'static str) {
+        let dir = listings();
+        std::fs::create_dir_all(dir.join("ch06/python/output")).unwrap();
+        std::fs::write(
+            dir.join("ch06/python/output/countdown.txt"),
+            "$ python3 -u countdown.py\nA: 2\nB: 3\nA: 1\nB: 2\nB: 1\n",
+        )
+        .unwrap();
+        let chapter = "# 第 6 章\n\n```python\n\
+            {{#include ../listings/ch06/python/countdown.py}}\n```\n\n\
+            ```console\n{{#include ../listings/ch06/python/output/countdown.txt}}\n```\n\n\
+            译文：\n\n```rust\n{{#include ../listings/ch06/src/bin/countdown.rs}}\n```\n\n\
+            结果：\n\n```console\n{{#include ../listings/ch06/output/countdown.txt}}\n```\n";
+        (dir, chapter)
+    }
+
+    #[test]
+    fn a_question_stands_after_its_program_and_before_its_twin() {
+        let (dir, chapter) = with_twin();
+        let ask = "next ch06/output/countdown.txt\nask: ?\nafter: 3 (B)\n";
+        let twin = "twin ch06/python/output/countdown.txt\n\
+                    of: ch06/output/countdown.txt\n";
+        let load6 =
+            |quiz: &str| load("quizzes/ch06.txt", quiz, "ch06", chapter, &dir);
+        // Undeclared, the twin's run could answer it unnoticed.
+        let e = load6(ask).unwrap_err();
+        assert!(e[0].contains("whose twin"), "{e:?}");
+        // Declared: its run, before the Rust code, answers it.
+        let e = load6(&format!("{twin}\n{ask}")).unwrap_err();
+        assert!(e[0].starts_with("quizzes/ch06.txt:4: rule 6"), "{e:?}");
+        assert!(e[0].contains("chapter line 7"), "{e:?}");
+        // Declared to not print the asked line: after the Rust code,
+        // before the lead-in of the Rust output (line 15).
+        let q =
+            load6(&format!("{twin}except: T-minus 1 (A)\n\n{ask}")).unwrap();
+        assert_eq!(q[0].stands, Some(16));
+        // Asked about the twin itself: after its code, before its run.
+        let q = load6(&format!(
+            "{twin}\nnext ch06/python/output/countdown.txt\nask: ?\nafter: B: 3\n"
+        ))
+        .unwrap();
+        assert_eq!(q[0].stands, Some(6));
+        // A program whose code the chapter never shows.
+        let e =
+            load("quizzes/ch06.txt", ask, "ch06", "", &listings()).unwrap_err();
+        assert!(
+            e[0].contains("rule 6") && e[0].contains("shows no code"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn an_answer_reveals_its_output_only_up_to_the_asked_line() {
+        // Filed first, but asks a later line: it stands second and is
+        // numbered 2 on the page; its id stays ch06-1.
+        let q = load(
+            "quizzes/ch06.txt",
+            "next ch06/output/countdown.txt\nask: ?\nafter: 1 (A)\n\
+             wrong: T-minus 0 (A)\n\n\
+             next ch06/output/countdown.txt\nask: ?\nafter: 3 (B)\n",
+            "ch06",
+            CODE,
+            &listings(),
+        )
+        .unwrap();
+        let ids: Vec<(&str, usize)> =
+            q.iter().map(|q| (q.id.as_str(), q.number)).collect();
+        assert_eq!(ids, [("ch06-2", 1), ("ch06-1", 2)]);
+        let partial = q[0].partial.as_deref().unwrap();
+        assert!(partial.ends_with("T-minus 1 (A)  ⟨@1.029s | 1s..1.7s⟩\n"));
+        assert!(!partial.contains("T-minus 2 (B)"));
+        assert!(
+            render_question(&q[0])
+                .contains("data-output=\"ch06/output/countdown.txt\"")
+        );
+        assert!(render_question(&q[0]).contains("第 6.1 题"));
+        // A question on a line the one above it reveals.
+        let e = load(
+            "quizzes/ch06.txt",
+            "next ch06/output/countdown.txt\nask: ?\nafter: 3 (B)\n\n\
+             time ch06/output/countdown.txt\nask: ?\nline: 1 (A)\n\
+             wrong: 3\nwrong: 2\n",
+            "ch06",
+            CODE,
+            &listings(),
+        )
+        .unwrap_err();
+        assert!(
+            e[0].starts_with("quizzes/ch06.txt:5: rule 3: answering ch06-1"),
+            "{e:?}"
+        );
+        // A retired question keeps its number for the ones after it.
+        let q = load(
+            "quizzes/ch06.txt",
+            "retired\n\nnext ch06/output/countdown.txt\nask: ?\nafter: 3 (B)\n",
+            "ch06",
+            CODE,
+            &listings(),
+        )
+        .unwrap();
+        assert_eq!((q[0].id.as_str(), q[0].number), ("ch06-2", 1));
+    }
+
+    #[test]
+    fn order_questions_are_never_shown_reversed_or_rotated() {
+        let lines: Vec<String> = (0..8).map(|i| format!("line {i}")).collect();
+        for n in 3..=8 {
+            for id in ["ch02-1", "ch05-1", "ch10-4", "ch13-2", "ch25-1", "x"] {
+                let order = shuffle(id, &lines[..n]);
+                assert!(!patterned(&order, &lines[..n]), "{id} {n}: {order:?}");
+                let mut sorted = order.clone();
+                sorted.sort();
+                assert_eq!(sorted, (0..n).collect::<Vec<_>>());
+            }
+        }
+        let four = &lines[..4];
+        assert!(patterned(&[0, 1, 2, 3], four));
+        assert!(patterned(&[3, 2, 1, 0], four));
+        assert!(patterned(&[1, 2, 3, 0], four));
+        assert!(patterned(&[2, 3, 0, 1], four));
+        assert!(patterned(&[1, 0, 3, 2], four));
+        assert!(!patterned(&[1, 3, 0, 2], four));
+        assert!(patterned(&[2, 1, 0], &lines[..3]));
+        assert!(!patterned(&[1, 2, 0], &lines[..3]));
     }
 }
