@@ -8,9 +8,11 @@
 //! connection until that client half-closes, and exits 0 when all are
 //! closed; a client still open after N seconds (default 5) is cut, and
 //! the cut is printed.
+use std::io;
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::signal::unix::{SignalKind, signal};
 
 // ANCHOR: main
@@ -35,7 +37,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let listener = match TcpListener::bind(&listen).await {
+    let listener = match listen_on(&listen).await {
         Ok(listener) => listener,
         Err(e) => {
             eprintln!("echo_graceful: cannot listen on {listen}: {e}");
@@ -60,6 +62,28 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 // ANCHOR_END: main
+
+/// `TcpListener::bind` with chapter 24's backlog of 1024: `bind` asks for
+/// 128, and a burst that overflows the queue can leave clients whose
+/// `connect` succeeded (a SYN cookie) with no connection on this side,
+/// reset later, drain or no drain.
+async fn listen_on(addr: &str) -> io::Result<TcpListener> {
+    let addr =
+        tokio::net::lookup_host(addr).await?.next().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "no address to listen on",
+            )
+        })?;
+    let socket = match addr {
+        SocketAddr::V4(_) => TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+    };
+    // As `bind` does on Unix: a restarted server can take the port at once.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
+}
 
 fn parse(
     mut args: impl Iterator<Item = String>,
