@@ -343,6 +343,28 @@ fn the_book_shows_a_clean_transcript_and_the_replay_data() {
     assert_eq!(data["recorded"], "2026-11-26 01:50 UTC, test machine");
     assert_eq!(data["lines"][1]["t"], 1.002);
     assert_eq!(data["lines"][2]["text"], "took 1.003s");
+    // A Python output is replayed from its process start, like the
+    // timelines, and its note says so in Chinese; the digest is not shown.
+    let python = TIMED
+        .replace("cargo run --bin countdown", "python3 -u countdown.py")
+        .replace("machine⟩", "machine; first line at 0.156s; run 0123⟩");
+    let page = render_with(
+        chapter,
+        &[
+            ("a/output/t.txt", &python),
+            ("a/output/u.txt", "{{1s | 0s..2s}}\n"),
+        ],
+    );
+    let start = page.find("class=\"timed-output\">").unwrap() + 21;
+    let end = page.find("</script>").unwrap();
+    let data: serde_json::Value =
+        serde_json::from_str(&page[start..end]).unwrap();
+    assert_eq!(
+        data["recorded"],
+        "2026-11-26 01:50 UTC, test machine；从进程启动算起，第一行在 0.156 秒出现"
+    );
+    assert_eq!(data["lines"][0]["t"], 0.157);
+    assert_eq!(data["lines"][1]["t"], 1.158);
     let untimed = "```console\n{{#include output/x.txt}}\n```\n";
     assert_eq!(
         render_with(untimed, &[("output/x.txt", "$ x\n{{1s | 0s..2s}}\n")]),
