@@ -238,19 +238,27 @@ fn digest_problem(path: &str, expected: &Expected) -> Option<String> {
     let computed =
         expected_output::run_digest(&expected.lines, recorded.first_line_at);
     let last = expected.lines.last().map_or(2, |l| l.number);
+    let (first, changed) = match recorded.first_line_at {
+        Some(_) => (
+            " and the header's first-line time",
+            "a value, an arrival or the first-line time",
+        ),
+        None => ("", "a value or an arrival"),
+    };
     match recorded.digest {
         Some(written) if written == computed => None,
         Some(written) => Some(format!(
             "{path}:2: the header's run digest is {written}, but the recorded \
-             values and arrival times of lines 3-{last} give {computed}: a \
-             value or an arrival was changed after `cargo xtask record` wrote \
-             the file (by hand, or taken from another recording), so the file \
-             is no longer one run; re-record with `cargo xtask record`"
+             values and arrival times of lines 3-{last}{first} give {computed}: \
+             {changed} was changed after `cargo xtask \
+             record` wrote the file (by hand, or taken from another \
+             recording), so the file is no longer one run; re-record with \
+             `cargo xtask record`"
         )),
         None => Some(format!(
             "{path}:2: the header has no run digest (`{}…`), so nothing shows \
-             that the values and arrival times of lines 3-{last} are one run; \
-             re-record with `cargo xtask record`",
+             that the values and arrival times of lines 3-{last}{first} are \
+             one run; re-record with `cargo xtask record`",
             expected_output::RUN_DIGEST.trim_start_matches("; ")
         )),
     }
