@@ -3,7 +3,8 @@
 //!
 //! The text and every band (ideal time and upper end) stay as they are;
 //! only the recorded values, the arrival times and the `⟨recorded …⟩`
-//! header (date and machine) change. A run that fails the check is not
+//! header (date and machine, and the digest of the run, see
+//! tools/expected-output/src/digest.rs) change. A run that fails the check is not
 //! written. The timelines drawn from these files are regenerated after.
 //! Timed Python outputs (`listings/chNN/python/output/<name>.txt`, first
 //! line `$ python3 -u <name>.py`) are re-recorded the same way
