@@ -263,6 +263,12 @@ fn render_block(body: &[(String, bool)]) -> String {
     out
 }
 
+/// Seconds to whole milliseconds, as the stamps are written (so that
+/// 0.156 + 1.002 is 1.158 in the page, not 1.1580000000000001).
+fn round_ms(seconds: f64) -> f64 {
+    (seconds * 1000.0).round() / 1000.0
+}
+
 fn split_newline(line: &str) -> (&str, &str) {
     match line.strip_suffix('\n') {
         Some(l) => (l.strip_suffix('\r').unwrap_or(l), "\n"),
@@ -285,7 +291,23 @@ fn timed_data(body: &[(String, bool)]) -> Option<String> {
     if !lines.iter().any(|&(l, f)| f && stamp(l).is_some()) {
         return None;
     }
-    let recorded = lines.iter().find_map(|&(l, f)| header(l).filter(|_| f));
+    let head = lines.iter().find_map(|&(l, f)| header(l).filter(|_| f));
+    // A Python output counts from its first line; the replay, like the
+    // timelines, counts from the process start, so that no line shows up
+    // before the time it prints. The note says it in the book's language:
+    // when and where, and when the first line came; not the digest.
+    let offset = crate::first_line_seconds(head).unwrap_or(0.0);
+    let recorded = head.map(|h| {
+        let parts = crate::parse_recorded(h);
+        match parts.first_line_at {
+            Some(at) => format!(
+                "{}；从进程启动算起，第一行在 {} 秒出现",
+                parts.when_where,
+                at.trim_end_matches('s')
+            ),
+            None => parts.when_where.to_string(),
+        }
+    });
     let shown = |l: &str, f: bool| if f { strip_bands(l) } else { l.into() };
     let mut command = None;
     let mut timed = Vec::new();
@@ -296,7 +318,7 @@ fn timed_data(body: &[(String, bool)]) -> Option<String> {
         let band = if from_file { stamp(line) } else { None };
         match (band, split_arrival(line)) {
             (Some(band), Ok((text, _))) => timed.push(json!({
-                "t": band.recorded.value,
+                "t": round_ms(band.recorded.value + offset),
                 "text": shown(text, from_file),
             })),
             _ if timed.is_empty() && command.is_none() => {

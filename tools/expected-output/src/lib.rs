@@ -74,7 +74,12 @@ use std::fmt;
 use std::time::Duration;
 
 mod chapter;
+mod digest;
 pub use chapter::{PLAYGROUND_RUN_BUDGET_S, recorded_seconds, render_chapter};
+pub use digest::{
+    FIRST_LINE_AT, RUN_DIGEST, Recorded, first_line_seconds, parse_recorded,
+    run_digest,
+};
 
 /// A parsed expected-output file.
 #[derive(Debug, Clone, PartialEq)]
@@ -817,7 +822,8 @@ mod tests;
 
 /// Rewrites an expected-output file from a real run: the same text and
 /// bands, with the values and arrival times this run measured as the new
-/// recorded ones, and `header` as the `⟨recorded …⟩` line of a timed file.
+/// recorded ones, and `header` as the `⟨recorded …⟩` line of a timed file,
+/// followed by the digest of this run ([`run_digest`], [`RUN_DIGEST`]).
 /// A run that does not pass [`check_timed`] is refused with its mismatches:
 /// recording never widens a band or changes the text.
 pub fn rerecord(
@@ -829,10 +835,7 @@ pub fn rerecord(
     if !mismatches.is_empty() {
         return Err(mismatches);
     }
-    let mut out = format!("{}\n", expected.command);
-    if expected.is_timed() {
-        out.push_str(&format!("{HEADER_START}{header}{STAMP_END}\n"));
-    }
+    let mut lines = Vec::new();
     for (line, (at, got)) in expected.lines.iter().zip(actual) {
         let measured = match_line(line, got).unwrap_or_default();
         let mut measured = measured.into_iter();
@@ -847,7 +850,20 @@ pub fn rerecord(
         if let Some(band) = &mut new.arrival {
             band.recorded = arrival_quantity(*at);
         }
-        out.push_str(&render_with_bands(&new));
+        lines.push(new);
+    }
+    let mut out = format!("{}\n", expected.command);
+    if expected.is_timed() {
+        // The digest of what this run measured (see digest.rs); `header`
+        // already holds a Python output's first-line time.
+        let first = parse_recorded(header).first_line_at;
+        let digest = run_digest(&lines, first);
+        out.push_str(&format!(
+            "{HEADER_START}{header}{RUN_DIGEST}{digest}{STAMP_END}\n"
+        ));
+    }
+    for line in &lines {
+        out.push_str(&render_with_bands(line));
         out.push('\n');
     }
     Ok(out)

@@ -280,15 +280,24 @@ fn rerecord_keeps_text_and_bands_and_replaces_recorded_values() {
         (1.06, "took 1.055s"),
     ]);
     let new = rerecord(&e, &run, "today, here").unwrap();
+    let digest = run_digest(&expected(&new).lines, None);
+    assert_eq!(digest.len(), 16);
     assert_eq!(
         new,
-        "$ cargo run --bin countdown
-⟨recorded today, here⟩
+        format!(
+            "$ cargo run --bin countdown
+⟨recorded today, here; run {digest}⟩
 T-minus 2 (A)  ⟨@0.000s | 0s..0.3s⟩
 T-minus 1 (A)  ⟨@1.050s | 1s..1.4s⟩
-took {{1.055s | 1s..2s}}  ⟨@1.060s | 1s..1.4s⟩
+took {{{{1.055s | 1s..2s}}}}  ⟨@1.060s | 1s..1.4s⟩
 "
+        )
     );
+    // A Python header's first-line time is part of the digest.
+    let python = rerecord(&e, &run, "here; first line at 0.2s").unwrap();
+    let digest = run_digest(&expected(&python).lines, Some("0.2s"));
+    assert!(python.contains(&format!("first line at 0.2s; run {digest}⟩")));
+    assert_ne!(digest, run_digest(&expected(&python).lines, Some("0.3s")));
     let late = stamped(&[
         (0.0, "T-minus 2 (A)"),
         (2.0, "T-minus 1 (A)"),
@@ -334,6 +343,28 @@ fn the_book_shows_a_clean_transcript_and_the_replay_data() {
     assert_eq!(data["recorded"], "2026-11-26 01:50 UTC, test machine");
     assert_eq!(data["lines"][1]["t"], 1.002);
     assert_eq!(data["lines"][2]["text"], "took 1.003s");
+    // A Python output is replayed from its process start, like the
+    // timelines, and its note says so in Chinese; the digest is not shown.
+    let python = TIMED
+        .replace("cargo run --bin countdown", "python3 -u countdown.py")
+        .replace("machine⟩", "machine; first line at 0.156s; run 0123⟩");
+    let page = render_with(
+        chapter,
+        &[
+            ("a/output/t.txt", &python),
+            ("a/output/u.txt", "{{1s | 0s..2s}}\n"),
+        ],
+    );
+    let start = page.find("class=\"timed-output\">").unwrap() + 21;
+    let end = page.find("</script>").unwrap();
+    let data: serde_json::Value =
+        serde_json::from_str(&page[start..end]).unwrap();
+    assert_eq!(
+        data["recorded"],
+        "2026-11-26 01:50 UTC, test machine；从进程启动算起，第一行在 0.156 秒出现"
+    );
+    assert_eq!(data["lines"][0]["t"], 0.157);
+    assert_eq!(data["lines"][1]["t"], 1.158);
     let untimed = "```console\n{{#include output/x.txt}}\n```\n";
     assert_eq!(
         render_with(untimed, &[("output/x.txt", "$ x\n{{1s | 0s..2s}}\n")]),
@@ -415,4 +446,33 @@ fn a_program_too_long_for_the_playground_is_marked() {
     );
     assert!(page.contains("```rust,editable\n{{#include"), "{page}");
     assert_eq!(recorded_seconds(quick), 1.2);
+}
+
+#[test]
+fn the_run_digest_covers_values_and_arrivals_not_text_or_bands() {
+    let e = expected(TIMED);
+    let run = stamped(&[
+        (0.0004, "T-minus 2 (A)"),
+        (1.05, "T-minus 1 (A)"),
+        (1.06, "took 1.055s"),
+    ]);
+    let new = rerecord(&e, &run, "x").unwrap();
+    let of = |t: &str| run_digest(&expected(t).lines, None);
+    let base = of(&new);
+    for same in [
+        new.replace("took {{", "took in all {{"),
+        new.replace("1s..2s", "0.9s..3s"),
+        new.replace("1s..1.4s⟩\nt", "0.9s..1.5s⟩\nt"),
+    ] {
+        assert_ne!(same, new);
+        assert_eq!(of(&same), base, "{same}");
+    }
+    for changed in [
+        new.replace("{{1.055s", "{{1.056s"),
+        new.replace("@1.050s", "@1.049s"),
+        new.replace("@0.000s", "@0.001s"),
+    ] {
+        assert_ne!(changed, new);
+        assert_ne!(of(&changed), base, "{changed}");
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! The text and every band (ideal time and upper end) stay as they are;
 //! only the recorded values, the arrival times and the `⟨recorded …⟩`
-//! header (date and machine) change. A run that fails the check is not
+//! header (date and machine, and the digest of the run, see
+//! tools/expected-output/src/digest.rs) change. A run that fails the check is not
 //! written. The timelines drawn from these files are regenerated after.
 //! Timed Python outputs (`listings/chNN/python/output/<name>.txt`, first
 //! line `$ python3 -u <name>.py`) are re-recorded the same way
@@ -235,7 +236,7 @@ fn written_from(
 fn python_header(header: &str, first: Duration) -> String {
     format!(
         "{header}{}{:.3}s",
-        crate::checks::timelines::FIRST_LINE_AT,
+        expected_output::FIRST_LINE_AT,
         first.as_secs_f64()
     )
 }
@@ -300,6 +301,13 @@ start  ⟨@0.002s | 0s..0.7s⟩
 Total elapsed time is {{1.004s | 1s..2s}}  ⟨@1.006s | 1s..1.7s⟩
 ";
 
+    /// [`FILE`] as the recorder writes it: with its run's digest.
+    fn file() -> String {
+        let e = expected_output::parse(FILE).unwrap();
+        let digest = expected_output::run_digest(&e.lines, None);
+        FILE.replace("now⟩", &format!("now; run {digest}⟩"))
+    }
+
     fn run() -> Vec<(Duration, String)> {
         vec![
             (Duration::from_millis(2), "start".to_string()),
@@ -312,12 +320,12 @@ Total elapsed time is {{1.004s | 1s..2s}}  ⟨@1.006s | 1s..1.7s⟩
 
     #[test]
     fn a_file_that_is_this_run_is_written() {
-        assert_eq!(written_from("t.txt", FILE, &run()), Ok(()));
+        assert_eq!(written_from("t.txt", &file(), &run()), Ok(()));
     }
 
     #[test]
     fn a_value_kept_from_another_run_is_refused() {
-        let kept = FILE.replace("{{1.004s", "{{1.100s");
+        let kept = file().replace("{{1.004s", "{{1.100s");
         let err = written_from("t.txt", &kept, &run()).unwrap_err();
         assert!(
             err.starts_with("t.txt:4: not recorded: it would show"),
@@ -327,7 +335,7 @@ Total elapsed time is {{1.004s | 1s..2s}}  ⟨@1.006s | 1s..1.7s⟩
 
     #[test]
     fn an_arrival_kept_from_another_run_is_refused() {
-        let kept = FILE.replace("@1.006s", "@1.300s");
+        let kept = file().replace("@1.006s", "@1.300s");
         let err = written_from("t.txt", &kept, &run()).unwrap_err();
         assert!(err.contains("t.txt:4: not recorded: its arrival"), "{err}");
     }

@@ -4,13 +4,13 @@
 //! with an old picture fails, naming the picture and its source files.
 //!
 //! Every timed expected output must also be one run ([`one_run`]): the
-//! values a line prints and the moment it arrived come from the same run,
-//! and its arrival times can be put back on the process start (a Python
-//! output counts from its first line; its header says when that line
-//! arrived). The pictures, the replay in the page and the quiz
-//! explanations are drawn from these times, so a file spliced from two
-//! runs, or a lane shifted to start at its first line, would show moments
-//! no run ever had.
+//! digest in its header, written by `cargo xtask record` from the run it
+//! made, must still match every recorded value and arrival time, and its
+//! arrival times can be put back on the process start (a Python output
+//! counts from its first line; its header says when that line arrived).
+//! The pictures, the replay in the page and the quiz explanations are
+//! drawn from these times, so a file spliced from two runs, or a lane
+//! shifted to start at its first line, would show moments no run ever had.
 
 use crate::Result;
 use crate::author::timelines::{TIMELINES, render_svg, svg_path};
@@ -85,17 +85,12 @@ pub fn recordings(root: &Path) -> Vec<String> {
     problems
 }
 
-/// In a Python output's `⟨recorded …⟩` header, what precedes the time
-/// its first line arrived after the process started (`; first line at
-/// 0.143s`); its arrival stamps count from that line.
-pub const FIRST_LINE_AT: &str = "; first line at ";
+pub use expected_output::FIRST_LINE_AT;
 
 /// When a Python output's first line arrived after its process started,
 /// in seconds, from the header; `None` if the header does not say.
 pub fn python_start(recorded: Option<&str>) -> Option<f64> {
-    let (_, after) = recorded?.rsplit_once(FIRST_LINE_AT)?;
-    let seconds = after.strip_suffix('s')?.parse::<f64>().ok()?;
-    (seconds.is_finite() && seconds >= 0.0).then_some(seconds)
+    expected_output::first_line_seconds(recorded)
 }
 
 /// How much later than the program's own clock a line may reach the
@@ -114,10 +109,20 @@ const CLOCK_PREFIXES: &[&str] =
     &["[", "Total elapsed time is ", "总用时 ", "total "];
 
 /// The problems of one expected output (`path` as shown, `text` its
-/// contents) as a record of one run; none for an untimed file. Arrival
-/// times count from just before the process started (a Python output's
-/// from its first line, plus the header's [`FIRST_LINE_AT`]), and a
-/// program reads its clock before it writes the line, so:
+/// contents) as a record of one run; none for an untimed file.
+///
+/// What proves it is one run is the digest `cargo xtask record` wrote into
+/// the header from the run it had just made ([`expected_output::run_digest`]):
+/// every recorded value and arrival time, in order, and a Python output's
+/// first-line time. It is recomputed here; a missing digest, or a value or
+/// arrival changed since (by hand, or pasted from another recording), fails.
+///
+/// Two timing tests follow; they need no digest and catch some splices
+/// that the digest cannot tell apart from a recording, but only those that
+/// break physics. Arrival times count from just before the process started
+/// (a Python output's from its first line, plus the header's
+/// [`FIRST_LINE_AT`]), and a program reads its clock before it writes the
+/// line, so:
 ///
 /// - no measured time on a line may exceed that line's arrival time,
 ///   beyond rounding: half a unit of the value's last printed digit plus
@@ -131,6 +136,9 @@ const CLOCK_PREFIXES: &[&str] =
 ///   the interpreter starts before the script reads its clock);
 /// - a Python output must say where its first line was: without it, its
 ///   lane on a timeline starts at that line instead of the process start.
+///
+/// A splice between runs less than 100 ms apart, or on lines that print no
+/// clock, passes both: only the digest catches it.
 pub fn one_run(path: &str, text: &str) -> Vec<String> {
     let Ok(expected) = expected_output::parse(text) else {
         // A malformed file is reported, with its line, by the listings check.
@@ -140,6 +148,9 @@ pub fn one_run(path: &str, text: &str) -> Vec<String> {
         return Vec::new();
     }
     let mut problems = Vec::new();
+    if let Some(problem) = digest_problem(path, &expected) {
+        problems.push(problem);
+    }
     let python = expected.runner == Runner::Python;
     let offset = if python {
         python_start(expected.recorded.as_deref()).unwrap_or_else(|| {
@@ -220,6 +231,39 @@ pub fn one_run(path: &str, text: &str) -> Vec<String> {
     problems
 }
 
+/// What is wrong with the run digest in a timed file's header, if anything.
+fn digest_problem(path: &str, expected: &Expected) -> Option<String> {
+    let header = expected.recorded.as_deref().unwrap_or("");
+    let recorded = expected_output::parse_recorded(header);
+    let computed =
+        expected_output::run_digest(&expected.lines, recorded.first_line_at);
+    let last = expected.lines.last().map_or(2, |l| l.number);
+    let (first, changed) = match recorded.first_line_at {
+        Some(_) => (
+            " and the header's first-line time",
+            "a value, an arrival or the first-line time",
+        ),
+        None => ("", "a value or an arrival"),
+    };
+    match recorded.digest {
+        Some(written) if written == computed => None,
+        Some(written) => Some(format!(
+            "{path}:2: the header's run digest is {written}, but the recorded \
+             values and arrival times of lines 3-{last}{first} give {computed}: \
+             {changed} was changed after `cargo xtask \
+             record` wrote the file (by hand, or taken from another \
+             recording), so the file is no longer one run; re-record with \
+             `cargo xtask record`"
+        )),
+        None => Some(format!(
+            "{path}:2: the header has no run digest (`{}…`), so nothing shows \
+             that the values and arrival times of lines 3-{last}{first} are \
+             one run; re-record with `cargo xtask record`",
+            expected_output::RUN_DIGEST.trim_start_matches("; ")
+        )),
+    }
+}
+
 /// The lines whose first value is the program's clock: (line number,
 /// arrival minus value, the value, the arrival), arrivals moved by
 /// `offset` seconds.
@@ -273,6 +317,16 @@ fn half_unit(q: &Quantity) -> f64 {
 mod tests {
     use super::*;
 
+    /// `text` as `cargo xtask record` would have sealed it: with the digest
+    /// of its values and arrivals in the header.
+    fn sealed(text: &str) -> String {
+        let e = expected_output::parse(text).unwrap();
+        let h = e.recorded.clone().unwrap();
+        let first = expected_output::parse_recorded(&h).first_line_at;
+        let digest = expected_output::run_digest(&e.lines, first);
+        text.replacen(&format!("{h}⟩"), &format!("{h}; run {digest}⟩"), 1)
+    }
+
     const SPLICED: &str = "$ cargo run --bin wake_loop
 ⟨recorded 2026-11-26 02:39 UTC, linux x86_64, 2 CPUs (x)⟩
 A starting after waiting {{40.524µs | 0s..100ms}}  ⟨@0.002s | 0s..0.7s⟩
@@ -281,11 +335,11 @@ Total elapsed time is {{5.003s | 5s..6.5s}}  ⟨@5.290s | 5s..5.7s⟩
 
     #[test]
     fn a_total_far_behind_its_arrival_is_two_runs() {
-        let problems = one_run("w.txt", SPLICED);
+        let problems = one_run("w.txt", &sealed(SPLICED));
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].starts_with("w.txt:4: the program's clock says"));
         let one = SPLICED.replace("5.290s |", "5.006s |");
-        assert!(one_run("w.txt", &one).is_empty());
+        assert!(one_run("w.txt", &sealed(&one)).is_empty());
     }
 
     #[test]
@@ -294,13 +348,13 @@ Total elapsed time is {{5.003s | 5s..6.5s}}  ⟨@5.290s | 5s..5.7s⟩
 ⟨recorded x⟩
 [{{1.011s | 1s..1.5s}}] main: stop  ⟨@1.007s | 1s..1.7s⟩
 ";
-        let problems = one_run("c.txt", ahead);
+        let problems = one_run("c.txt", &sealed(ahead));
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("c.txt:3: the line prints 1.011s"));
         // Rounding is not a splice: 1.02s may be 1.015 s.
         let rounded = ahead.replace("1.011s |", "1.02s |");
         let rounded = rounded.replace("@1.007s", "@1.016s");
-        assert!(one_run("c.txt", &rounded).is_empty());
+        assert!(one_run("c.txt", &sealed(&rounded)).is_empty());
     }
 
     #[test]
@@ -310,13 +364,62 @@ Total elapsed time is {{5.003s | 5s..6.5s}}  ⟨@5.290s | 5s..5.7s⟩
 fast done  ⟨@0.000s | 0s..0.7s⟩
 total {{1.53s | 1.5s..2.1s}}  ⟨@1.030s | 0.7s..1.7s⟩
 ";
-        let problems = one_run("f.txt", shifted);
+        let problems = one_run("f.txt", &sealed(shifted));
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].starts_with("f.txt:2: the arrival times count"));
         assert!(problems[1].contains("f.txt:4: the line prints 1.53s"));
         let placed = shifted.replace("x⟩", "x; first line at 0.612s⟩");
-        assert!(one_run("f.txt", &placed).is_empty());
+        assert!(one_run("f.txt", &sealed(&placed)).is_empty());
         assert_eq!(python_start(Some("x; first line at 0.612s")), Some(0.612));
+    }
+
+    const ONE_RUN: &str = "$ cargo run --bin wake_loop
+⟨recorded 2026-12-07 15:00 UTC, linux x86_64, 2 CPUs (x)⟩
+C starting after waiting {{1.000s | 1s..1.5s}}  ⟨@1.002s | 1s..1.7s⟩
+C T-minus 4  ⟨@1.003s | 1s..1.7s⟩
+Total elapsed time is {{5.001s | 5s..6.5s}}  ⟨@5.004s | 5s..5.7s⟩
+";
+
+    #[test]
+    fn a_splice_that_breaks_no_timing_rule_is_caught_by_the_digest() {
+        let one = sealed(ONE_RUN);
+        assert!(one.contains("(x); run "), "{one}");
+        assert!(one_run("w.txt", &one).is_empty());
+        // Lines from another run 50 ms slower: plausible, but not this run.
+        for spliced in [
+            one.replace("@1.003s", "@1.053s"),
+            one.replace("{{5.001s", "{{5.051s")
+                .replace("@5.004s", "@5.054s"),
+            one.replace("{{1.000s", "{{1.001s"),
+        ] {
+            assert_ne!(spliced, one);
+            let problems = one_run("w.txt", &spliced);
+            assert_eq!(problems.len(), 1, "{spliced}");
+            assert!(
+                problems[0].starts_with("w.txt:2: the header's run digest"),
+                "{}",
+                problems[0]
+            );
+            assert!(problems[0].contains("lines 3-5"), "{}", problems[0]);
+        }
+        // Rewording a line or widening a band keeps it one run.
+        let edited = one
+            .replace("C T-minus 4", "C: T-minus 4")
+            .replace("5s..6.5s", "5s..7s");
+        assert!(one_run("w.txt", &edited).is_empty());
+        // A timed file without a digest is not known to be one run.
+        let bare = one_run("w.txt", ONE_RUN);
+        assert_eq!(bare.len(), 1, "{bare:?}");
+        assert!(bare[0].starts_with("w.txt:2: the header has no run digest"));
+        // A Python output's first-line time is covered too.
+        let py = ONE_RUN
+            .replace("cargo run --bin wake_loop", "python3 -u w.py")
+            .replace("(x)⟩", "(x); first line at 0.200s⟩");
+        let py = sealed(&py);
+        assert!(one_run("w.txt", &py).is_empty());
+        let moved = py.replace("at 0.200s", "at 0.250s");
+        let problems = one_run("w.txt", &moved);
+        assert!(problems[0].contains("run digest"), "{problems:?}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Self-test faults for recordings that are not one run (checks/timelines.rs,
-//! run by the timelines check): the faults the book once shipped.
+//! run by the timelines check): the faults the book once shipped, and a
+//! hand edit that breaks no timing rule and only the run digest shows.
 
 use super::{Fault, edit, messages, replace_once};
 use crate::Result;
@@ -28,6 +29,16 @@ pub(super) fn faults() -> Vec<Fault> {
             },
             check: |root| messages(timelines::check(root)),
             names: &[CH10_OUT, ":24:", "has not lived yet"],
+        },
+        Fault {
+            what: "a recording with one arrival edited by hand, digest unchanged",
+            // 30 ms later: inside its band and no clock on the line, so
+            // the plausibility tests cannot see it; the digest does.
+            apply: |root| {
+                edit(root, CH18_OUT, |t| delay_arrival(t, "C T-minus 4"))
+            },
+            check: |root| messages(timelines::check(root)),
+            names: &[CH18_OUT, ":2:", "run digest", "changed after"],
         },
         Fault {
             what: "a Python recording that no longer says where its first line was",
@@ -65,5 +76,19 @@ fn set_total_line(text: &str, value: &str, arrival: &str) -> Result<String> {
         &line[TOTAL.len() + value_end..at],
         &line[at + arrival_end..]
     );
+    replace_once(text, line, &new)
+}
+
+/// Moves the arrival of the first line that starts with `start` 30 ms
+/// later, nothing else changed.
+fn delay_arrival(text: &str, start: &str) -> Result<String> {
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(start))
+        .ok_or_else(|| format!("no line starting with `{start}`"))?;
+    let at = line.find("⟨@").ok_or("no arrival stamp")? + "⟨@".len();
+    let end = at + line[at..].find('s').ok_or("no arrival")?;
+    let seconds: f64 = line[at..end].parse().map_err(|_| "bad arrival")?;
+    let new = format!("{}{:.3}{}", &line[..at], seconds + 0.030, &line[end..]);
     replace_once(text, line, &new)
 }
