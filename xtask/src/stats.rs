@@ -203,7 +203,9 @@ mod tests {
         assert_eq!(stats.timelines, drawn.len());
         let quiz_files = fs::read_dir(root.join("quizzes")).unwrap().count();
         assert_eq!(stats.quizzes.len(), quiz_files);
-        assert!(stats.quizzes.iter().all(|(_, n)| *n > 0), "{stats:?}");
+        // A file may hold only retired questions (ids stay stable for the
+        // answers readers saved), so one chapter may count 0; the book not.
+        assert!(stats.quizzes.iter().any(|(_, n)| *n > 0), "{stats:?}");
         for n in [
             stats.listings,
             stats.diagrams,
