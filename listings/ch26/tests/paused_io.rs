@@ -1,7 +1,9 @@
 //! Paused time and a real socket: the runtime counts a task waiting on
 //! the network as "no work", so the clock jumps to the next timer before
 //! any answer can arrive. Paused time is for I/O in memory (`duplex`,
-//! mocks); a real socket needs real time, or `spawn_blocking`.
+//! mocks), or for real sockets whose both ends are tasks of the same
+//! runtime; a peer outside the runtime needs real time, or
+//! `spawn_blocking` when no tokio timer has to fire meanwhile.
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::thread;
@@ -60,3 +62,50 @@ async fn spawn_blocking_holds_the_clock_while_it_waits() {
     assert_eq!(start.elapsed(), Duration::ZERO);
 }
 // ANCHOR_END: blocking
+
+// ANCHOR: same_runtime
+/// How long the server below lets a connection sit without a line.
+const IDLE_LIMIT: Duration = Duration::from_secs(10);
+
+/// Echoes lines and cuts the connection after [`IDLE_LIMIT`] without one:
+/// a limit kept by a tokio timer, like chapter 25's drain limit.
+async fn echo_with_idle_limit(listener: tokio::net::TcpListener) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let (socket, _) = listener.accept().await.unwrap();
+    let mut socket = BufReader::new(socket);
+    let mut line = String::new();
+    while let Ok(Ok(n)) = timeout(IDLE_LIMIT, socket.read_line(&mut line)).await
+    {
+        if n == 0 {
+            return;
+        }
+        socket.write_all(line.as_bytes()).await.unwrap();
+        line.clear();
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn both_ends_on_the_paused_runtime_see_the_limit_in_virtual_time() {
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(echo_with_idle_limit(listener));
+    let (start, real) = (Instant::now(), std::time::Instant::now());
+    // The client is a task of the same runtime: on loopback the receive
+    // path usually runs inside the sending syscall, so the bytes are in
+    // the server's queue when `write` returns and the runtime's look
+    // without waiting finds them before it moves the clock.
+    let mut client = tokio::net::TcpStream::connect(addr).await.unwrap();
+    client.write_all(b"hello\n").await.unwrap();
+    let mut line = [0; 6];
+    client.read_exact(&mut line).await.unwrap();
+    assert_eq!(&line, b"hello\n");
+    assert_eq!(start.elapsed(), Duration::ZERO);
+    // Now only the server's timer is left: the clock jumps to it.
+    let mut rest = Vec::new();
+    assert_eq!(client.read_to_end(&mut rest).await.unwrap(), 0);
+    assert_eq!(start.elapsed(), IDLE_LIMIT);
+    assert!(real.elapsed() < IDLE_LIMIT, "{:?}", real.elapsed());
+    server.await.unwrap();
+}
+// ANCHOR_END: same_runtime
