@@ -3,7 +3,7 @@
 //! figure is kept per round with its key; a measurement that failed keeps
 //! its reason instead of a number.
 
-use super::servers::{LOADGEN_CPU, Running, SERVER_CPU, SERVERS};
+use super::servers::{LOADGEN_CPU, Running, SERVERS};
 use crate::{Result, cmd};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -99,9 +99,6 @@ pub fn cpu_key(what: &str) -> String {
 pub fn total_key(count: usize) -> String {
     format!("total {count}")
 }
-/// The low-rate measurement of the reference server repeated while a
-/// lowest-priority busy loop keeps the server's CPU from ever idling.
-pub const LOW_BUSY: &str = "low, server CPU kept busy";
 
 /// A figure, or why there is none.
 pub type Cell = std::result::Result<f64, String>;
@@ -237,20 +234,8 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
         if server.alive().is_err() {
             server = Running::start(root, spec, plan.release)?;
         }
-        let mut rates =
-            vec![("low", round.low_rate), ("high", round.high_rate)];
-        // Why the low rate's p50 exceeds the high rate's: a control run
-        // on the reference server only (1.5 s a round).
-        if i == 0 {
-            rates.push((LOW_BUSY, round.low_rate));
-        }
+        let rates = [("low", round.low_rate), ("high", round.high_rate)];
         for (which, rate) in rates.into_iter().filter(|r| r.1 > 0) {
-            let spinner = (which == LOW_BUSY).then(Spinner::start);
-            if let Some(Err(e)) = &spinner {
-                let figures = round.figures.entry(spec.label).or_default();
-                figures.insert(latency_key(which, "p50_us"), Err(e.clone()));
-                continue;
-            }
             let out = loadgen(
                 root,
                 plan,
@@ -271,47 +256,10 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
                 let cell = line.clone().and_then(|l| field(&l, q));
                 figures.insert(latency_key(which, q), cell);
             }
-            drop(spinner);
         }
         server.alive().map_err(|e| format!("{}: {e}", spec.label))?;
     }
     Ok(round)
-}
-
-/// A busy loop at the lowest priority (`SCHED_IDLE`) on the server's CPU,
-/// for as long as this value lives: the CPU never goes idle, yet the
-/// server runs the moment it is woken. Killed by its process id (`chrt`
-/// and `taskset` exec the interpreter, so the id is the loop's own).
-struct Spinner(std::process::Child);
-
-impl Spinner {
-    fn start() -> std::result::Result<Spinner, String> {
-        let child = Command::new("chrt")
-            .args(["--idle", "0", "taskset", "-c", SERVER_CPU, "python3"])
-            // Bounded, should the kill below never come.
-            .args([
-                "-c",
-                "import time\nend = time.monotonic() + 60\n\
-                          while time.monotonic() < end: pass",
-            ])
-            .spawn()
-            .map_err(|e| format!("chrt --idle: {e}"))?;
-        let mut spinner = Spinner(child);
-        // Let it reach the loop before the measurement starts.
-        std::thread::sleep(Duration::from_millis(300));
-        match spinner.0.try_wait() {
-            Ok(None) => Ok(spinner),
-            Ok(Some(status)) => Err(format!("the busy loop exited: {status}")),
-            Err(e) => Err(format!("the busy loop: {e}")),
-        }
-    }
-}
-
-impl Drop for Spinner {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 type Line = HashMap<String, String>;

@@ -4,8 +4,8 @@
 //! `cargo xtask diagrams` draws as light and dark SVGs).
 
 use super::measure::{
-    LOW_BUSY, Plan, Round, cpu_key, kernel_key, latency_key, memory_key,
-    rps_key, total_key,
+    Plan, Round, cpu_key, kernel_key, latency_key, memory_key, rps_key,
+    total_key,
 };
 use super::servers::SERVERS;
 use crate::author::charts::bar_charts;
@@ -96,20 +96,6 @@ pub fn ratio(rounds: &[Round], a: &str, b: &str, key: &str) -> Option<Stat> {
         .filter_map(|r| {
             let a = r.figures.get(a)?.get(key)?.as_ref().ok()?;
             let b = r.figures.get(b)?.get(key)?.as_ref().ok()?;
-            (*b > 0.0).then(|| a / b)
-        })
-        .collect();
-    stat(&pairs)
-}
-
-/// `key_a / key_b` of one server, round by round.
-fn ratio_keys(rounds: &[Round], label: &str, a: &str, b: &str) -> Option<Stat> {
-    let pairs: Vec<f64> = rounds
-        .iter()
-        .filter_map(|r| {
-            let f = r.figures.get(label)?;
-            let a = f.get(a)?.as_ref().ok()?;
-            let b = f.get(b)?.as_ref().ok()?;
             (*b > 0.0).then(|| a / b)
         })
         .collect();
@@ -400,11 +386,6 @@ fn claims(rounds: &[Round], plan: &Plan) -> String {
         None => "（没有测到）".to_string(),
     };
     let p50 = |which: &str| latency_key(which, "p50_us");
-    let busy = match ratio_keys(rounds, reference, &p50(LOW_BUSY), &p50("low"))
-    {
-        Some(r) => times(&r),
-        None => "（没有测到）".to_string(),
-    };
     // How many servers' median p50 is higher at the low rate than at the
     // high one, of those measured at both.
     let median = |label: &str, key: &str| {
@@ -457,9 +438,7 @@ fn claims(rounds: &[Round], plan: &Plan) -> String {
          - curio 的 FAQ（Cannon 文中引用）：比 Twisted 快 30–40%，比 gevent 慢 \
          10–15%。这里 curio 的吞吐量（{faq}）是 Twisted 的 {}、是 gevent 的 {}；\
          （{mid}）是 Twisted 的 {}、是 gevent 的 {}。\n\
-         - 低速率时 {reference} 的 p50：{}；服务器的 CPU 上另有一个最低优先级\
-         （`SCHED_IDLE`）的忙循环、CPU 从不空闲时：{}，同一轮里是前者的 {busy}；\
-         高速率时：{}。低速率的 p50（中位数）高于高速率的服务器：{measured} 个里有 \
+         - 低速率时 {reference} 的 p50：{}；高速率时：{}。低速率的 p50（中位数）高于高速率的服务器：{measured} 个里有 \
          {slower} 个。\n",
         c("std threads", "tokio current_thread", &low),
         c("Python threads", "asyncio", &low),
@@ -483,7 +462,6 @@ fn claims(rounds: &[Round], plan: &Plan) -> String {
         c("curio", "Twisted", &mid),
         c("curio", "gevent", &mid),
         figure(&p50("low")),
-        figure(&p50(LOW_BUSY)),
         figure(&p50("high")),
     )
     .replace(&mid, &describe(&mid))
@@ -625,7 +603,6 @@ pub fn page(rounds: &[Round], plan: &Plan, ctx: &Context) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::author::bench_net::measure::LOW_BUSY;
 
     /// One round in which every server has every figure of the full plan:
     /// the latency at the low rate from 1,500 samples, at the high rate
@@ -663,8 +640,6 @@ mod tests {
             f.insert(cpu_key("server_busy"), Ok(0.97));
             f.insert(cpu_key("server_kernel"), Ok(0.89));
         }
-        let reference = round.figures.get_mut(SERVERS[0].label).unwrap();
-        reference.insert(latency_key(LOW_BUSY, "p50_us"), Ok(45.0));
         round
     }
 
@@ -688,10 +663,9 @@ mod tests {
     }
 
     #[test]
-    fn the_claims_name_the_control_run_and_the_servers_cpu() {
+    fn the_claims_count_the_servers_and_name_their_cpu() {
         let plan = Plan::full();
         let claims = claims(&[round(&plan)], &plan);
-        assert!(claims.contains("同一轮里是前者的 0.75×"), "{claims}");
         assert!(claims.contains("10 个里有 10 个"), "{claims}");
         assert!(
             claims.contains("用了一个 CPU 的 97%，其中内核态占 89%"),
