@@ -225,46 +225,45 @@ fn round_geometry(svg: &str) -> String {
 }
 
 /// Every decimal number in `text` with more than two decimals, rounded to
-/// two (trailing zeros dropped); everything else unchanged.
+/// two (trailing zeros dropped); everything else unchanged. Path data runs
+/// numbers together (`1.5.25` is 1.5 and .25, `-.5` is -0.5), so a number
+/// that starts with `.` or is followed by `.` is left exactly as written:
+/// rewriting it could merge it with its neighbour.
 fn round_numbers(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let bytes = text.as_bytes();
+    let digit_at = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i].is_ascii_digit() {
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_digit() {
-                i += 1;
-            }
-            if i + 1 < bytes.len()
-                && bytes[i] == b'.'
-                && bytes[i + 1].is_ascii_digit()
-            {
-                i += 1;
-                while i < bytes.len() && bytes[i].is_ascii_digit() {
-                    i += 1;
-                }
-            }
-            let number = &text[start..i];
-            let decimals = number.split_once('.').map_or(0, |(_, d)| d.len());
-            match number.parse::<f64>() {
-                Ok(n) if decimals > 2 => {
-                    let rounded = format!("{n:.2}");
-                    let rounded =
-                        rounded.trim_end_matches('0').trim_end_matches('.');
-                    // `-0.001` must not become `-0`: the sign is outside.
-                    out.push_str(if rounded.is_empty() {
-                        "0"
-                    } else {
-                        rounded
-                    });
-                }
-                _ => out.push_str(number),
-            }
-        } else {
+        if !(digit_at(i) || (bytes[i] == b'.' && digit_at(i + 1))) {
             let c = text[i..].chars().next().unwrap_or(' ');
             out.push(c);
             i += c.len_utf8();
+            continue;
+        }
+        let start = i;
+        let mut seen_dot = false;
+        while i < bytes.len() {
+            if digit_at(i) {
+                i += 1;
+            } else if bytes[i] == b'.' && !seen_dot && digit_at(i + 1) {
+                seen_dot = true;
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let number = &text[start..i];
+        let decimals = number.split_once('.').map_or(0, |(_, d)| d.len());
+        let alone = bytes[start] != b'.' && bytes.get(i) != Some(&b'.');
+        match number.parse::<f64>() {
+            Ok(n) if alone && decimals > 2 => {
+                let rounded = format!("{n:.2}");
+                let trimmed =
+                    rounded.trim_end_matches('0').trim_end_matches('.');
+                out.push_str(trimmed);
+            }
+            _ => out.push_str(number),
         }
     }
     out
@@ -292,6 +291,11 @@ mod tests {
              transform=\"translate(61.23, 17.5)\"><path \
              d=\"M1,3L3,4\" id=\"a1.23456\"/>\
              <text x=\"10\">0.123456 ms</text></g></svg>"
+        );
+        // Numbers run together stay apart.
+        assert_eq!(
+            round_numbers("M12.001.5-.045.0455v-17l3.14159 2"),
+            "M12.001.5-.045.0455v-17l3.14 2"
         );
     }
 
