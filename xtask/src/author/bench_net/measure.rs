@@ -167,10 +167,17 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
             figures.insert(kernel_key(count), kernel);
             figures.insert(total_key(count), total);
         }
-        // A discarded run first: right after ten thousand connections
-        // close, a server may still be tearing them down (the CPU check in
-        // `settle` misses it when the machine keeps the server waiting),
-        // and the first figure would measure that instead.
+        // A new process for the rest: after ten thousand connections
+        // close, a server may go on tearing them down for minutes (Python
+        // threads: every one of ten thousand threads takes the GIL to
+        // exit; it was still at it after three and a half minutes on a
+        // 2-CPU machine), and it shares its CPU with every other server of
+        // the round. Killing it frees everything at once.
+        drop(server);
+        let mut server = Running::start(root, spec, plan.release)?;
+        println!("  {} again, a new process (pid {})", spec.label, server.pid);
+        // A discarded run first, so that no figure includes what a fresh
+        // process does on its first connections.
         let _ = loadgen(
             root,
             plan,
