@@ -370,11 +370,12 @@ fn check_server(root: &Path, server: &Server, options: &Options) -> Result {
     let (mut running, addr) =
         start(root, server).map_err(|e| format!("{source}: {e}"))?;
     let phases = options.phases;
-    if phases == Phases::All {
-        let held = cases::run_all(&addr, &mut running)
-            .map_err(|e| format!("{source}: {e}"))?;
-        println!("      {held} connections held at once");
-    }
+    // The adversaries first, on a server that is not still closing the
+    // thousand connections of the last case: a thread per connection
+    // takes the GIL to exit, and while a thousand Python threads do, a
+    // refusal's 1 s linger can run out before the refused client's data
+    // is read (then closing resets the connection). The protocol bounds
+    // the linger in time; it does not promise to outlast such a storm.
     if phases != Phases::Fuzz {
         let took =
             pipelined::run(&addr).map_err(|e| format!("{source}: {e}"))?;
@@ -396,6 +397,9 @@ fn check_server(root: &Path, server: &Server, options: &Options) -> Result {
         fuzzed.took
     );
     if phases == Phases::All {
+        let held = cases::run_all(&addr, &mut running)
+            .map_err(|e| format!("{source}: {e}"))?;
+        println!("      {held} connections held at once");
         port_in_use(root, server, &addr)
             .map_err(|e| format!("{source}: {e}"))?;
     }
