@@ -561,7 +561,13 @@ pub fn run_matching(root: &Path, words: &[String]) -> Result {
     if missed == 0 {
         Ok(())
     } else {
-        Err(format!("{missed} fault(s) missed:\n{}", lines.join("\n")).into())
+        // The missed faults come first: a log cut in the middle still
+        // shows which fault got through.
+        let (mut first, caught): (Vec<_>, Vec<_>) =
+            lines.iter().partition(|l| l.starts_with("MISSED"));
+        first.extend(caught);
+        let all: Vec<&str> = first.iter().map(|l| l.as_str()).collect();
+        Err(format!("{missed} fault(s) missed:\n{}", all.join("\n")).into())
     }
 }
 
