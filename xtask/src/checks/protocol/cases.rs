@@ -310,11 +310,42 @@ const BUSY_LINE: &[u8] = b"busy client, line after line\n";
 /// it.
 const BUSY_BOUND: Duration = Duration::from_millis(750);
 
+/// How many times the busy-client case may run before it fails. A server
+/// that serves one connection until it would block holds the others up on
+/// every try; a fair one on a machine that is briefly overloaded (load
+/// average 25 on 2 CPUs: asyncio once waited 1.76 s) does not hold them up
+/// three times in a row.
+const BUSY_TRIES: usize = 3;
+
 /// One client sends lines without pause and reads its echoes from another
 /// thread, so the server's reads on it never find the socket empty. Its
 /// stream must not hold up the others: another client's line, sent again
-/// and again meanwhile, must come back within [`BUSY_BOUND`] each time.
+/// and again meanwhile, must come back within [`BUSY_BOUND`] each time, on
+/// at least one of [`BUSY_TRIES`] tries.
 fn busy_client(addr: &str) -> Outcome {
+    let mut waits = Vec::new();
+    for _ in 0..BUSY_TRIES {
+        match busy_client_once(addr)? {
+            Busy::Fair => return Ok(()),
+            Busy::HeldUp(worst) => waits.push(format!("{worst:.2?}")),
+        }
+    }
+    Err(format!(
+        "while one client streamed lines for {BUSY_FOR:?}, another \
+         client's line came back only after {} on {BUSY_TRIES} tries (at \
+         most {BUSY_BOUND:?} allowed): one busy connection holds up the \
+         others (does it serve a connection until a read would block?)",
+        waits.join(", ")
+    ))
+}
+
+enum Busy {
+    Fair,
+    /// The longest another client's line waited, above [`BUSY_BOUND`].
+    HeldUp(Duration),
+}
+
+fn busy_client_once(addr: &str) -> Outcome<Busy> {
     let mut other = connect(addr)?;
     round_trip(&mut other, b"before\n")?;
 
@@ -375,12 +406,11 @@ fn busy_client(addr: &str) -> Outcome {
         ));
     }
     if worst > BUSY_BOUND {
-        return Err(format!(
-            "while one client streamed lines for {BUSY_FOR:?}, another \
-             client's line came back only after {worst:.2?} (at most \
-             {BUSY_BOUND:?} allowed): one busy connection holds up the \
-             others (does it serve a connection until a read would block?)"
-        ));
+        println!(
+            "      a busy client: another client's line waited {worst:.2?} \
+             (at most {BUSY_BOUND:?} allowed)"
+        );
+        return Ok(Busy::HeldUp(worst));
     }
     println!(
         "      a busy client: {:.1} MB sent, {:.1} MB echoed in \
@@ -389,7 +419,7 @@ fn busy_client(addr: &str) -> Outcome {
         sent as f64 / 1e6,
         got as f64 / 1e6,
     );
-    Ok(())
+    Ok(Busy::Fair)
 }
 
 /// Reads the busy client's echoes until the stream stops; they must be
