@@ -1,6 +1,7 @@
 //! Building and serving the book with the pinned mdBook.
 
 use crate::{Result, cmd, tools};
+use std::fs;
 use std::path::Path;
 
 /// `mdbook build` into `book/`. Fails on a non-zero exit and on any ERROR or
@@ -27,6 +28,26 @@ pub fn build(root: &Path) -> Result {
         )
         .into());
     }
+    write_chapters(root)
+}
+
+/// Where the build leaves the book's chapter list for the browser tests
+/// (`tests/book.js`), so that they read SUMMARY.md as mdBook does instead
+/// of parsing it themselves.
+pub const CHAPTERS_JSON: &str = "target/chapters.json";
+
+/// Writes [`CHAPTERS_JSON`] from src/SUMMARY.md.
+fn write_chapters(root: &Path) -> Result {
+    let summary = fs::read_to_string(root.join("src/SUMMARY.md"))
+        .map_err(|e| format!("src/SUMMARY.md: {e}"))?;
+    let links = expected_output::markdown::summary(&summary);
+    let path = root.join(CHAPTERS_JSON);
+    fs::create_dir_all(path.parent().unwrap())?;
+    fs::write(
+        &path,
+        expected_output::markdown::summary_json(&links) + "\n",
+    )
+    .map_err(|e| format!("{CHAPTERS_JSON}: {e}"))?;
     Ok(())
 }
 
