@@ -14,8 +14,9 @@ const BOOK_URL = process.env.BOOK_URL;
 const CHAPTERS_JSON = path.join(ROOT, 'target', 'chapters.json');
 
 /**
- * Every entry of SUMMARY.md in order: {title, file, html}; `file` and `html`
- * are null for a draft entry `[title]()` whose chapter is not written yet.
+ * Every entry of SUMMARY.md in order: {title, file, html, diagrams}; `file`
+ * and `html` are null for a draft entry `[title]()` whose chapter is not
+ * written yet; `diagrams` holds the source of each mermaid block of the page.
  */
 function summary() {
     if (!fs.existsSync(CHAPTERS_JSON)) {

@@ -497,21 +497,32 @@ impl SummaryLink {
 }
 
 /// The chapter list as JSON for the browser tests (`cargo xtask build`
-/// writes it): `[{"title", "file", "html"}, …]` in SUMMARY order, `file`
-/// and `html` null for a draft.
-pub fn summary_json(links: &[SummaryLink]) -> String {
-    let entries: Vec<serde_json::Value> = links
-        .iter()
-        .map(|l| {
-            let file = (!l.path.is_empty()).then_some(l.path.as_str());
-            serde_json::json!({
-                "title": l.title,
-                "file": file,
-                "html": file.map(|_| l.html()),
-            })
-        })
-        .collect();
-    serde_json::to_string_pretty(&entries).expect("JSON of strings")
+/// writes it): `[{"title", "file", "html", "diagrams"}, …]` in SUMMARY
+/// order, `file` and `html` null for a draft; `diagrams` holds the source
+/// of each mermaid block of the page (`read` gets the page's file as
+/// SUMMARY.md names it).
+pub fn chapters_json(
+    links: &[SummaryLink],
+    read: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<String, String> {
+    let mut entries = Vec::new();
+    for link in links {
+        let file = (!link.path.is_empty()).then_some(link.path.as_str());
+        let diagrams: Vec<String> = match file {
+            Some(file) => crate::diagrams::find(&read(file)?)
+                .into_iter()
+                .map(|d| d.source)
+                .collect(),
+            None => Vec::new(),
+        };
+        entries.push(serde_json::json!({
+            "title": link.title,
+            "file": file,
+            "html": file.map(|_| link.html()),
+            "diagrams": diagrams,
+        }));
+    }
+    Ok(serde_json::to_string_pretty(&entries).expect("JSON of strings"))
 }
 
 /// The links of `SUMMARY.md` in order, read as mdBook's summary parser
@@ -722,15 +733,27 @@ mod tests {
         assert_eq!(readme("README.md").html(), "index.html");
         assert_eq!(readme("a/README.md").html(), "a/index.html");
         assert_eq!(readme("NOTREADME.md").html(), "NOTREADME.html");
-        let json: serde_json::Value =
-            serde_json::from_str(&summary_json(&links[3..])).unwrap();
+        let mut read = |file: &str| match file {
+            "glossary.md" => Ok("# 术语\n\n```mermaid\ngraph TD\n```\n".into()),
+            _ => Err(format!("{file}: no such page")),
+        };
+        let json: serde_json::Value = serde_json::from_str(
+            &chapters_json(&links[3..], &mut read).unwrap(),
+        )
+        .unwrap();
         assert_eq!(
             json,
             serde_json::json!([
-                {"title": "草稿", "file": null, "html": null},
-                {"title": "术语表", "file": "glossary.md", "html": "glossary.html"},
+                {"title": "草稿", "file": null, "html": null, "diagrams": []},
+                {
+                    "title": "术语表",
+                    "file": "glossary.md",
+                    "html": "glossary.html",
+                    "diagrams": ["graph TD"],
+                },
             ])
         );
+        assert!(chapters_json(&links[..1], &mut read).is_err());
     }
 
     #[test]

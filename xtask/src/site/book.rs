@@ -32,22 +32,26 @@ pub fn build(root: &Path) -> Result {
 }
 
 /// Where the build leaves the book's chapter list for the browser tests
-/// (`tests/book.js`), so that they read SUMMARY.md as mdBook does instead
-/// of parsing it themselves.
+/// (`tests/book.js`): the pages of SUMMARY.md and their mermaid sources,
+/// read by `expected_output::markdown` as mdBook reads them, so that the
+/// tests parse no Markdown themselves.
 pub const CHAPTERS_JSON: &str = "target/chapters.json";
 
-/// Writes [`CHAPTERS_JSON`] from src/SUMMARY.md.
+/// Writes [`CHAPTERS_JSON`] from src/SUMMARY.md and the pages it lists.
 fn write_chapters(root: &Path) -> Result {
-    let summary = fs::read_to_string(root.join("src/SUMMARY.md"))
+    let src = root.join("src");
+    let summary = fs::read_to_string(src.join("SUMMARY.md"))
         .map_err(|e| format!("src/SUMMARY.md: {e}"))?;
     let links = expected_output::markdown::summary(&summary);
+    let mut read = |file: &str| {
+        fs::read_to_string(src.join(file))
+            .map_err(|e| format!("src/{file}: {e}"))
+    };
+    let json = expected_output::markdown::chapters_json(&links, &mut read)?;
     let path = root.join(CHAPTERS_JSON);
     fs::create_dir_all(path.parent().unwrap())?;
-    fs::write(
-        &path,
-        expected_output::markdown::summary_json(&links) + "\n",
-    )
-    .map_err(|e| format!("{CHAPTERS_JSON}: {e}"))?;
+    fs::write(&path, json + "\n")
+        .map_err(|e| format!("{CHAPTERS_JSON}: {e}"))?;
     Ok(())
 }
 
