@@ -953,12 +953,17 @@ fn next(
 /// Times (in seconds) a stem states outside `code` spans: `2 秒`, `0.5 s`,
 /// `300 毫秒`, `300ms`.
 fn stated_times(ask: &str) -> Vec<f64> {
-    let prose: String = ask
-        .split('`')
-        .enumerate()
-        .filter(|(i, _)| i % 2 == 0)
-        .map(|(_, p)| format!("{p} "))
-        .collect();
+    // The stem with each code span replaced by a space.
+    let md = Markdown::parse(ask);
+    let mut prose = String::new();
+    let mut at = 0;
+    for span in &md.code_spans {
+        prose.push_str(&ask[at..span.range.start]);
+        prose.push(' ');
+        at = span.range.end;
+    }
+    prose.push_str(&ask[at..]);
+    prose.push(' ');
     let chars: Vec<char> = prose.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -1148,7 +1153,10 @@ fn rules(q: &Question, page: &Page) -> Result<(), String> {
     let stem = q.ask.as_str();
     if q.kind == Kind::Next {
         let correct = &q.choices[q.answer[0]];
-        let quoted = stem.split('`').skip(1).step_by(2).any(|c| c == correct);
+        let quoted = Markdown::parse(stem)
+            .code_spans
+            .iter()
+            .any(|span| span.code == *correct);
         if quoted
             || (correct.chars().count() >= 4 && stem.contains(correct.as_str()))
         {
