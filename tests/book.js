@@ -1,4 +1,5 @@
-// What the tests know about the book: its pages (from src/SUMMARY.md, so
+// What the tests know about the book: its pages (the chapter list that
+// `cargo xtask build` writes from src/SUMMARY.md, read as mdBook reads it, so
 // chapters added later are tested without editing the tests), the built
 // files, and a page-load watcher that collects console errors and failed or
 // foreign requests.
@@ -9,23 +10,19 @@ const vm = require('node:vm');
 const ROOT = path.resolve(__dirname, '..');
 const BOOK_DIR = process.env.BOOK_DIR || path.join(ROOT, 'book');
 const BOOK_URL = process.env.BOOK_URL;
+/** Written by `cargo xtask build` (xtask/src/site/book.rs, CHAPTERS_JSON). */
+const CHAPTERS_JSON = path.join(ROOT, 'target', 'chapters.json');
 
 /**
- * Every entry of SUMMARY.md in order: {title, file, html}; `file` and `html`
- * are null for a draft entry `[title]()` whose chapter is not written yet.
+ * Every entry of SUMMARY.md in order: {title, file, html, diagrams}; `file`
+ * and `html` are null for a draft entry `[title]()` whose chapter is not
+ * written yet; `diagrams` holds the source of each mermaid block of the page.
  */
 function summary() {
-    const text = fs.readFileSync(path.join(ROOT, 'src', 'SUMMARY.md'), 'utf8');
-    const entries = [];
-    for (const m of text.matchAll(/\[([^\]]+)\]\(([^)]*)\)/g)) {
-        const file = m[2].trim() || null;
-        entries.push({
-            title: m[1],
-            file,
-            html: file && file.replace(/\.md$/, '.html').replace(/(^|\/)README\.html$/, '$1index.html'),
-        });
+    if (!fs.existsSync(CHAPTERS_JSON)) {
+        throw new Error(`${CHAPTERS_JSON} is missing: \`cargo xtask build\` writes it`);
     }
-    return entries;
+    return JSON.parse(fs.readFileSync(CHAPTERS_JSON, 'utf8'));
 }
 
 /** The written pages of SUMMARY.md. */

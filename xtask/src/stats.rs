@@ -5,7 +5,7 @@
 
 use crate::Result;
 use crate::author::timelines::TIMELINES;
-use crate::checks::{listing_tests, protocol, python, selftest, sources};
+use crate::checks::{listing_tests, protocol, python, selftest};
 use crate::site::diagrams;
 use std::fs;
 use std::path::Path;
@@ -45,9 +45,10 @@ impl Stats {
         let mut problems = Vec::new();
         let summary = fs::read_to_string(root.join("src/SUMMARY.md"))
             .map_err(|e| format!("src/SUMMARY.md: {e}"))?;
-        let pages: Vec<String> = sources::summary_links(&summary)
+        let pages: Vec<String> = expected_output::markdown::summary(&summary)
             .into_iter()
-            .filter(|link| link.ends_with(".md"))
+            .map(|link| link.path)
+            .filter(|path| path.ends_with(".md"))
             .collect();
         let chapters = pages.iter().filter(|p| is_chapter(p)).count();
         let (listings, found) = crate::listings::discover(root, &[]);

@@ -3,12 +3,9 @@
 //! (theme/replay.js). Only text included from an expected-output file is
 //! rewritten; what a chapter writes itself is never touched.
 
+use crate::markdown::{CodeBlock, Directive, Markdown};
 use crate::{Band, header, parse_band, split_arrival, strip_bands};
 use serde_json::json;
-
-/// A fenced block being read: its fence, its opening line, and its body as
-/// (line, came from an expected-output file).
-type OpenBlock = (String, String, Vec<(String, bool)>);
 
 /// Whether `path` (as written in a `{{#include}}`) names an expected-output
 /// file: a `.txt` file in a directory named `output`.
@@ -16,27 +13,6 @@ pub fn is_output_path(path: &str) -> bool {
     let mut parts = path.rsplit('/');
     let file = parts.next().unwrap_or("");
     file.ends_with(".txt") && parts.next() == Some("output")
-}
-
-/// The `{{#include PATH}}` directives of a line that name an
-/// expected-output file: `(byte range of the directive, PATH)`.
-fn output_includes(line: &str) -> Vec<(std::ops::Range<usize>, &str)> {
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(at) = line[from..].find("{{#include") {
-        let start = from + at;
-        let Some(len) = line[start..].find("}}") else {
-            break;
-        };
-        let end = start + len + 2;
-        let escaped = start > 0 && line.as_bytes()[start - 1] == b'\\';
-        let path = line[start + "{{#include".len()..end - 2].trim();
-        if !escaped && is_output_path(path.split(':').next().unwrap_or("")) {
-            found.push((start..end, path));
-        }
-        from = end;
-    }
-    found
 }
 
 /// Rewrites a chapter *before* mdBook's `links` preprocessor expands its
@@ -60,77 +36,91 @@ pub fn render_chapter(
     text: &str,
     read: &mut dyn FnMut(&str) -> Result<String, String>,
 ) -> Result<String, String> {
+    let md = Markdown::parse(text);
+    // The `{{#include}}`s of expected-output files, in order.
+    let outputs: Vec<&Directive> = md
+        .live_directives()
+        .filter(|d| d.kind == "include" && d.path().is_some_and(is_output_path))
+        .collect();
     let mut out = String::with_capacity(text.len());
-    let mut block: Option<OpenBlock> = None;
-    for (index, line) in text.split_inclusive('\n').enumerate() {
-        let trimmed = line.trim_start();
-        let expanded = expand(line, read)
-            .map_err(|e| format!("line {}: {e}", index + 1))?;
-        match &mut block {
-            None => {
-                let fence: String = trimmed
-                    .chars()
-                    .take_while(|&c| c == '`' || c == '~')
-                    .collect();
-                if fence.len() >= 3
-                    && fence.chars().all(|c| c == fence.as_bytes()[0] as char)
-                {
-                    // Written when the block closes: its info string may
-                    // get a mark.
-                    block = Some((fence, line.to_string(), Vec::new()));
-                    continue;
-                }
-                for (piece, from_file) in expanded {
-                    if from_file {
-                        out.push_str(&strip_bands(&piece));
-                    } else {
-                        out.push_str(&piece);
-                    }
-                }
+    let mut copied = 0;
+    for block in md.blocks.iter().filter(|b| b.fenced) {
+        let open = md.line_start(block.line);
+        let body_start = md.line_end(open);
+        let body_end =
+            block.closing.as_ref().map_or(block.range.end, |c| c.start);
+        // What the chapter writes between two blocks: each included
+        // output shown with its bands as recorded values.
+        for (piece, from_file) in
+            expand(text, copied..open, &md, &outputs, read)?
+        {
+            if from_file {
+                out.push_str(&strip_bands(&piece));
+            } else {
+                out.push_str(&piece);
             }
-            Some((fence, open, body)) => {
-                let closes = trimmed.starts_with(fence.as_str())
-                    && trimmed[fence.len()..]
-                        .trim_start_matches(fence.as_bytes()[0] as char)
-                        .trim()
-                        .is_empty();
-                if closes {
-                    out.push_str(&mark_long_run(open, body, read));
-                    out.push_str(&render_block(body));
-                    out.push_str(line);
-                    if let Some(data) = timed_data(body) {
-                        if !line.ends_with('\n') {
-                            out.push('\n');
-                        }
-                        out.push_str(&format!(
-                            "\n<script type=\"application/json\" \
-                             class=\"timed-output\">{data}</script>\n\n"
-                        ));
-                    }
-                    block = None;
-                } else {
-                    // A file's lines become lines of the block; a line
-                    // that holds any included text counts as included.
-                    let mut current = (String::new(), false);
-                    for (piece, from_file) in expanded {
-                        for l in piece.split_inclusive('\n') {
-                            current.0.push_str(l);
-                            current.1 |= from_file;
-                            if l.ends_with('\n') {
-                                body.push(std::mem::take(&mut current));
-                            }
-                        }
-                    }
-                    if !current.0.is_empty() {
-                        body.push(current);
-                    }
+        }
+        // A file's lines become lines of the block; a line that holds any
+        // included text counts as included.
+        let mut body: Vec<(String, bool)> = Vec::new();
+        let mut current = (String::new(), false);
+        for (piece, from_file) in
+            expand(text, body_start..body_end, &md, &outputs, read)?
+        {
+            for l in piece.split_inclusive('\n') {
+                current.0.push_str(l);
+                current.1 |= from_file;
+                if l.ends_with('\n') {
+                    body.push(std::mem::take(&mut current));
                 }
             }
         }
+        if !current.0.is_empty() {
+            body.push(current);
+        }
+        let open_line = &text[open..body_start];
+        match &block.closing {
+            Some(closing) => {
+                let programs: Vec<&str> = md
+                    .live_directives()
+                    .filter(|d| {
+                        body_start <= d.range.start && d.range.end <= body_end
+                    })
+                    .filter(|d| {
+                        matches!(d.kind.as_str(), "include" | "rustdoc_include")
+                    })
+                    .filter_map(Directive::path)
+                    .collect();
+                out.push_str(&mark_long_run(open_line, block, &programs, read));
+                out.push_str(&render_block(&body));
+                let line = md.text(closing);
+                out.push_str(line);
+                if let Some(data) = timed_data(&body) {
+                    if !line.ends_with('\n') {
+                        out.push('\n');
+                    }
+                    out.push_str(&format!(
+                        "\n<script type=\"application/json\" \
+                         class=\"timed-output\">{data}</script>\n\n"
+                    ));
+                }
+                copied = closing.end;
+            }
+            None => {
+                out.push_str(open_line);
+                out.push_str(&render_block(&body));
+                copied = body_end;
+            }
+        }
     }
-    if let Some((_, open, body)) = block {
-        out.push_str(&open);
-        out.push_str(&render_block(&body));
+    for (piece, from_file) in
+        expand(text, copied..text.len(), &md, &outputs, read)?
+    {
+        if from_file {
+            out.push_str(&strip_bands(&piece));
+        } else {
+            out.push_str(&piece);
+        }
     }
     Ok(out)
 }
@@ -148,31 +138,23 @@ pub const PLAYGROUND_RUN_BUDGET_S: f64 = 5.0;
 /// whole seconds (nearest). theme/run.js shows "run it locally" for such a block.
 fn mark_long_run(
     open: &str,
-    body: &[(String, bool)],
+    block: &CodeBlock,
+    programs: &[&str],
     read: &mut dyn FnMut(&str) -> Result<String, String>,
 ) -> String {
-    let info = open.trim().trim_start_matches(['`', '~']);
-    if !(info == "rust" || info.starts_with("rust,")) {
+    if !block.is_rust() {
         return open.to_string();
     }
     let mut longest: f64 = 0.0;
-    for (line, _) in body {
-        for directive in ["{{#include", "{{#rustdoc_include"] {
-            let Some(at) = line.find(directive) else {
-                continue;
-            };
-            let rest = &line[at + directive.len()..];
-            let Some(end) = rest.find("}}") else { continue };
-            let path = rest[..end].trim().split(':').next().unwrap_or("");
-            let Some((dir, name)) = path.rsplit_once("/src/bin/") else {
-                continue;
-            };
-            let Some(name) = name.strip_suffix(".rs") else {
-                continue;
-            };
-            if let Ok(text) = read(&format!("{dir}/output/{name}.txt")) {
-                longest = longest.max(recorded_seconds(&text));
-            }
+    for path in programs {
+        let Some((dir, name)) = path.rsplit_once("/src/bin/") else {
+            continue;
+        };
+        let Some(name) = name.strip_suffix(".rs") else {
+            continue;
+        };
+        if let Ok(text) = read(&format!("{dir}/output/{name}.txt")) {
+            longest = longest.max(recorded_seconds(&text));
         }
     }
     if longest <= PLAYGROUND_RUN_BUDGET_S {
@@ -209,31 +191,40 @@ pub fn recorded_seconds(text: &str) -> f64 {
     longest
 }
 
-/// A line cut into what the chapter wrote (`false`) and the text of the
-/// expected-output files it includes (`true`).
+/// `text[range]` cut into what the chapter wrote (`false`) and the text
+/// of the expected-output files it includes (`true`). An error names the
+/// line of the include.
 fn expand(
-    line: &str,
+    text: &str,
+    range: std::ops::Range<usize>,
+    md: &Markdown,
+    outputs: &[&Directive],
     read: &mut dyn FnMut(&str) -> Result<String, String>,
 ) -> Result<Vec<(String, bool)>, String> {
     let mut pieces = Vec::new();
-    let mut last = 0;
-    for (range, path) in output_includes(line) {
-        if path.contains(':') {
-            return Err(format!(
-                "`{{{{#include {path}}}}}`: an expected-output file is \
-                 included whole (no anchor or line range)"
-            ));
+    let mut last = range.start;
+    for d in outputs
+        .iter()
+        .filter(|d| range.start <= d.range.start && d.range.end <= range.end)
+    {
+        let at = |e: String| format!("line {}: {e}", md.line(d.range.start));
+        if d.args.contains(':') {
+            return Err(at(format!(
+                "`{{{{#include {}}}}}`: an expected-output file is \
+                 included whole (no anchor or line range)",
+                d.args
+            )));
         }
-        pieces.push((line[last..range.start].to_string(), false));
-        let mut file = read(path)?;
+        pieces.push((text[last..d.range.start].to_string(), false));
+        let mut file = read(&d.args).map_err(at)?;
         // mdBook's `links` drops the file's last newline the same way.
         if file.ends_with('\n') {
             file.pop();
         }
         pieces.push((file, true));
-        last = range.end;
+        last = d.range.end;
     }
-    pieces.push((line[last..].to_string(), false));
+    pieces.push((text[last..range.end].to_string(), false));
     pieces.retain(|(p, _)| !p.is_empty());
     Ok(pieces)
 }

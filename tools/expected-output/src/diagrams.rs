@@ -8,6 +8,8 @@
 //! `<pre class="mermaid">` that `theme/diagrams.js` draws in the browser.
 //! `cargo xtask test` fails on such a block (xtask `checks/diagrams.rs`).
 
+use crate::markdown::{self, Markdown};
+
 /// A ```` ```mermaid ```` block in a Markdown text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagram {
@@ -49,59 +51,23 @@ pub fn file_names(key: &str) -> [String; 2] {
     [format!("{key}-light.svg"), format!("{key}-dark.svg")]
 }
 
-/// Every ```` ```mermaid ```` block (backtick or tilde fences of three or
-/// more, optionally indented by up to three spaces), in order.
+/// Every ```` ```mermaid ```` block, in order, as the Markdown model
+/// reads the page.
 pub fn find(markdown: &str) -> Vec<Diagram> {
-    let mut found = Vec::new();
-    let mut offset = 0;
-    let mut open: Option<(usize, usize, String, Vec<&str>)> = None;
-    for (i, line) in markdown.split_inclusive('\n').enumerate() {
-        let start = offset;
-        offset += line.len();
-        let bare = line.trim_end_matches(['\n', '\r']);
-        let indent = bare.len() - bare.trim_start_matches(' ').len();
-        let text = bare.trim_start_matches(' ');
-        let fence_char = text.chars().next();
-        let fence_len = match fence_char {
-            Some(c @ ('`' | '~')) => {
-                text.chars().take_while(|&x| x == c).count()
+    let md = Markdown::parse(markdown);
+    md.blocks
+        .iter()
+        .filter(|b| b.fenced && b.info == "mermaid")
+        .map(|b| {
+            let end =
+                markdown[..b.range.end].trim_end_matches(['\n', '\r']).len();
+            Diagram {
+                line: b.line,
+                source: normalise(&b.body),
+                span: md.line_start(b.line)..end,
             }
-            _ => 0,
-        };
-        match &mut open {
-            None => {
-                if indent <= 3 && fence_len >= 3 {
-                    let info = text[fence_len..].trim();
-                    let fence = text[..fence_len].to_string();
-                    if info == "mermaid" {
-                        open = Some((i + 1, start, fence, Vec::new()));
-                    } else {
-                        // Another fenced block: skip to its end.
-                        open = Some((0, start, fence, Vec::new()));
-                    }
-                }
-            }
-            Some((line_no, block_start, fence, lines)) => {
-                let closes = indent <= 3
-                    && fence_len >= fence.len()
-                    && text.starts_with(fence.as_str())
-                    && text[fence_len..].trim().is_empty();
-                if closes {
-                    if *line_no > 0 {
-                        found.push(Diagram {
-                            line: *line_no,
-                            source: normalise(&lines.join("\n")),
-                            span: *block_start..start + bare.len(),
-                        });
-                    }
-                    open = None;
-                } else {
-                    lines.push(bare);
-                }
-            }
-        }
-    }
-    found
+        })
+        .collect()
 }
 
 /// The two SVGs of a diagram, if both are rendered.
@@ -139,7 +105,7 @@ pub fn inline(
             None => {
                 out.push_str(&format!(
                     "<pre class=\"mermaid\">{}</pre>",
-                    escape(&diagram.source)
+                    markdown::escape_text(&diagram.source)
                 ));
                 missing.push(diagram.clone());
             }
@@ -267,12 +233,6 @@ fn round_numbers(text: &str) -> String {
         }
     }
     out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

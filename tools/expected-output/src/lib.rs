@@ -68,6 +68,7 @@
 pub mod book_json;
 pub mod cjk;
 pub mod diagrams;
+pub mod markdown;
 pub mod quiz;
 
 use std::fmt;

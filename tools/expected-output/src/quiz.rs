@@ -74,6 +74,7 @@
 //! (`listings/parity.txt`) or declared (`twin`), so that rule 3 knows which
 //! runs answer which questions however they are worded.
 
+use crate::markdown::{self, Heading, Markdown};
 use crate::{Expected, Line, Part, parse, render_chapter};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -952,12 +953,17 @@ fn next(
 /// Times (in seconds) a stem states outside `code` spans: `2 秒`, `0.5 s`,
 /// `300 毫秒`, `300ms`.
 fn stated_times(ask: &str) -> Vec<f64> {
-    let prose: String = ask
-        .split('`')
-        .enumerate()
-        .filter(|(i, _)| i % 2 == 0)
-        .map(|(_, p)| format!("{p} "))
-        .collect();
+    // The stem with each code span replaced by a space.
+    let md = Markdown::parse(ask);
+    let mut prose = String::new();
+    let mut at = 0;
+    for span in &md.code_spans {
+        prose.push_str(&ask[at..span.range.start]);
+        prose.push(' ');
+        at = span.range.end;
+    }
+    prose.push_str(&ask[at..]);
+    prose.push(' ');
     let chars: Vec<char> = prose.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -1147,7 +1153,10 @@ fn rules(q: &Question, page: &Page) -> Result<(), String> {
     let stem = q.ask.as_str();
     if q.kind == Kind::Next {
         let correct = &q.choices[q.answer[0]];
-        let quoted = stem.split('`').skip(1).step_by(2).any(|c| c == correct);
+        let quoted = Markdown::parse(stem)
+            .code_spans
+            .iter()
+            .any(|span| span.code == *correct);
         if quoted
             || (correct.chars().count() >= 4 && stem.contains(correct.as_str()))
         {
@@ -1249,87 +1258,79 @@ pub struct Page {
     comments: Vec<(usize, Vec<String>)>,
     /// The line the end section stands before.
     end: usize,
+    /// The (0-based) line of every code block's closing fence.
+    closing: Vec<usize>,
     /// The chapter's lines.
     lines: Vec<String>,
 }
 
 impl Page {
     pub fn new(chapter_text: &str, listings: &Path) -> Page {
+        let md = Markdown::parse(chapter_text);
         let lines: Vec<String> =
             chapter_text.lines().map(str::to_string).collect();
         let mut blocks = Vec::new();
         let mut rust = Vec::new();
         let mut comments = Vec::new();
-        let mut end = lines.len();
+        let end = exercises_heading(&md).map_or(lines.len(), |h| h.line - 1);
         let mut timed_blocks = Vec::new();
-        let mut timed: Vec<Timed> = Vec::new();
         let mut code = Vec::new();
-        let mut sources: Vec<String> = Vec::new();
-        let mut open: Option<(usize, String, Vec<String>, Vec<String>)> = None;
-        for (n, line) in lines.iter().enumerate() {
-            let t = line.trim_start();
-            match &mut open {
-                None => {
-                    if let Some(info) = t.strip_prefix("```") {
-                        open =
-                            Some((n, info.trim().to_string(), vec![], vec![]));
-                    } else if (t == "## 练习" || t == "## 动手试试")
-                        && end == lines.len()
-                    {
-                        end = n;
+        let mut closing = Vec::new();
+        for block in md.blocks.iter().filter(|b| b.fenced) {
+            // 0-based lines of the opening and the closing fence.
+            let start = block.line - 1;
+            let close = md.line(block.range.end.saturating_sub(1)) - 1;
+            closing.push(close);
+            let info = block.info.as_str();
+            let mut files = Vec::new();
+            let mut body = Vec::new();
+            let mut sources = Vec::new();
+            let mut timed: Vec<Timed> = Vec::new();
+            for (k, line) in block.body.lines().enumerate() {
+                let t = line.trim();
+                // A line that is one include of a listing's file.
+                let include = md
+                    .live_directives()
+                    .filter(|d| d.line == block.first_body_line + k)
+                    .find(|d| {
+                        matches!(d.kind.as_str(), "include" | "rustdoc_include")
+                            && md.text(&d.range) == t
+                    })
+                    .and_then(|d| d.args.split("listings/").nth(1));
+                match include {
+                    Some(rel) if !rel.contains("/output/") => {
+                        body.extend(included_code(listings, rel));
+                        let file = rel.split(':').next().unwrap_or(rel);
+                        sources.push(file.to_string());
                     }
-                }
-                Some((start, info, files, body)) => {
-                    if t.starts_with("```") {
-                        let output = info.is_empty()
-                            || info.starts_with("console")
-                            || info.starts_with("text");
-                        if output {
-                            blocks.push((*start, files.clone(), body.clone()));
-                            timed_blocks
-                                .push((*start, std::mem::take(&mut timed)));
-                        } else {
-                            code.push((
-                                *start,
-                                n,
-                                std::mem::take(&mut sources),
-                            ));
-                            if info.starts_with("rust") {
-                                rust.push((*start, body.join("\n")));
-                            }
-                            let said = body.iter().filter_map(|l| comment(l));
-                            comments.push((*start, said.collect()));
-                        }
-                        sources.clear();
-                        open = None;
-                        continue;
-                    }
-                    let include = t
-                        .strip_prefix("{{#include ")
-                        .or_else(|| t.strip_prefix("{{#rustdoc_include "))
-                        .and_then(|r| r.trim_end().strip_suffix("}}"))
-                        .and_then(|p| p.split("listings/").nth(1));
-                    match include {
-                        Some(rel) if !rel.contains("/output/") => {
-                            body.extend(included_code(listings, rel));
-                            let file = rel.split(':').next().unwrap_or(rel);
-                            sources.push(file.to_string());
-                        }
-                        Some(rel) => {
-                            files.push(format!("listings/{rel}"));
-                            if let Ok(text) =
-                                std::fs::read_to_string(listings.join(rel))
-                                && let Ok(e) = parse(&text)
-                            {
-                                for line in &e.lines {
-                                    body.push(masked(line));
-                                    timed.extend(timings(line));
-                                }
+                    Some(rel) => {
+                        files.push(format!("listings/{rel}"));
+                        if let Ok(text) =
+                            std::fs::read_to_string(listings.join(rel))
+                            && let Ok(e) = parse(&text)
+                        {
+                            for line in &e.lines {
+                                body.push(masked(line));
+                                timed.extend(timings(line));
                             }
                         }
-                        _ => body.push(t.trim_end().to_string()),
                     }
+                    None => body.push(t.to_string()),
                 }
+            }
+            let output = info.is_empty()
+                || info.starts_with("console")
+                || info.starts_with("text");
+            if output {
+                blocks.push((start, files, body));
+                timed_blocks.push((start, timed));
+            } else {
+                code.push((start, close, sources));
+                if info.starts_with("rust") {
+                    rust.push((start, body.join("\n")));
+                }
+                let said = body.iter().filter_map(|l| comment(l));
+                comments.push((start, said.collect()));
             }
         }
         Page {
@@ -1339,6 +1340,7 @@ impl Page {
             rust,
             comments,
             end,
+            closing,
             lines,
         }
     }
@@ -1394,7 +1396,7 @@ impl Page {
             let above = self.lines[p - 1].trim();
             if above.is_empty()
                 || above.starts_with('#')
-                || above.starts_with("```")
+                || self.closing.contains(&(p - 1))
             {
                 break;
             }
@@ -1585,29 +1587,12 @@ fn compile_question(
 
 /// (info string, code) of every fenced ```rust block.
 fn rust_blocks(text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut current: Option<(String, String)> = None;
-    for line in text.lines() {
-        let t = line.trim_start();
-        match &mut current {
-            None => {
-                if let Some(info) = t.strip_prefix("```")
-                    && info.starts_with("rust")
-                {
-                    current = Some((info.trim().to_string(), String::new()));
-                }
-            }
-            Some((_, code)) => {
-                if t.starts_with("```") {
-                    out.push(current.take().unwrap());
-                } else {
-                    code.push_str(line);
-                    code.push('\n');
-                }
-            }
-        }
-    }
-    out
+    Markdown::parse(text)
+        .blocks
+        .into_iter()
+        .filter(|b| b.fenced && b.info.starts_with("rust"))
+        .map(|b| (b.info, b.body))
+        .collect()
 }
 
 /// The order an `order` question shows its lines in: a Fisher–Yates
@@ -1665,23 +1650,19 @@ fn hash(s: &str) -> u64 {
     })
 }
 
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// Escapes text and turns `code` spans into `<code>`.
+/// Escapes text and turns its code spans (as CommonMark reads them) into
+/// `<code>`.
 pub fn inline(s: &str) -> String {
+    let md = Markdown::parse(s);
     let mut out = String::new();
-    for (i, piece) in s.split('`').enumerate() {
-        if i % 2 == 1 {
-            write!(out, "<code>{}</code>", escape(piece)).unwrap();
-        } else {
-            out.push_str(&escape(piece));
-        }
+    let mut at = 0;
+    for span in &md.code_spans {
+        out.push_str(&markdown::escape_html(&s[at..span.range.start]));
+        write!(out, "<code>{}</code>", markdown::escape_html(&span.code))
+            .unwrap();
+        at = span.range.end;
     }
+    out.push_str(&markdown::escape_html(&s[at..]));
     out
 }
 
@@ -1753,7 +1734,7 @@ fn render_question(q: &Question) -> String {
         answer.join(","),
         q.source
             .as_ref()
-            .map(|s| format!(" data-output=\"{}\"", escape(s)))
+            .map(|s| format!(" data-output=\"{}\"", markdown::escape_html(s)))
             .unwrap_or_default(),
         if q.stands.is_some() {
             "预测输出："
@@ -1771,7 +1752,7 @@ fn render_question(q: &Question) -> String {
             // One physical line: a blank line would end the HTML block.
             q.shown
                 .iter()
-                .map(|l| escape(l))
+                .map(|l| markdown::escape_html(l))
                 .collect::<Vec<_>>()
                 .join("&#10;")
         )
@@ -1790,7 +1771,7 @@ fn render_question(q: &Question) -> String {
                 writeln!(
                     h,
                     "<button type=\"button\" class=\"quiz-item\" data-index=\"{i}\"><code>{}</code></button>",
-                    escape(c)
+                    markdown::escape_html(c)
                 )
                 .unwrap();
             }
@@ -1808,9 +1789,9 @@ fn render_question(q: &Question) -> String {
             );
             for (i, c) in q.choices.iter().enumerate() {
                 let text = if q.kind == Kind::Next {
-                    format!("<code>{}</code>", escape(c))
+                    format!("<code>{}</code>", markdown::escape_html(c))
                 } else {
-                    escape(c)
+                    markdown::escape_html(c)
                 };
                 writeln!(
                     h,
@@ -1876,23 +1857,24 @@ pub fn chapter_of(path: &str) -> Option<&str> {
 /// Inserts the quiz section before the chapter's `## 练习` or `## 动手试试`
 /// section, whichever comes first, else at the end.
 pub fn insert_section(chapter: &str, section: &str) -> String {
-    let mut offset = 0;
-    let mut in_fence = false;
-    for line in chapter.split_inclusive('\n') {
-        if line.trim_start().starts_with("```") {
-            in_fence = !in_fence;
+    let md = Markdown::parse(chapter);
+    match exercises_heading(&md) {
+        Some(heading) => {
+            let at = md.line_start(heading.line);
+            format!("{}{section}{}", &chapter[..at], &chapter[at..])
         }
-        let t = line.trim_end();
-        if !in_fence && (t == "## 练习" || t == "## 动手试试") {
-            return format!(
-                "{}{section}{}",
-                &chapter[..offset],
-                &chapter[offset..]
-            );
-        }
-        offset += line.len();
+        None => format!("{chapter}\n{section}"),
     }
-    format!("{chapter}\n{section}")
+}
+
+/// The chapter's `## 练习` or `## 动手试试` heading, whichever comes first.
+fn exercises_heading<'m>(md: &'m Markdown) -> Option<&'m Heading> {
+    md.headings.iter().find(|h| {
+        h.level == 2
+            && (h.text == "练习" || h.text == "动手试试")
+            && md.text(&(md.line_start(h.line)..h.range.end)).trim_end()
+                == format!("## {}", h.text)
+    })
 }
 
 /// One chapter's line on the progress page.
@@ -1926,8 +1908,8 @@ pub fn render_progress(chapters: &[ChapterProgress]) -> String {
             "<section class=\"quiz-progress-chapter\" aria-labelledby=\"progress-{ch}\">\n\
              <h2 id=\"progress-{ch}\"><a href=\"{page}\">{title}</a></h2>\n",
             ch = c.chapter,
-            page = escape(&c.page),
-            title = escape(&c.title)
+            page = markdown::escape_html(&c.page),
+            title = markdown::escape_html(&c.title)
         )
         .unwrap();
         if !c.questions.is_empty() {
@@ -1938,7 +1920,7 @@ pub fn render_progress(chapters: &[ChapterProgress]) -> String {
                     "<li data-quiz=\"{id}\"><a href=\"{page}#quiz-{id}\">{ask}</a> \
                      <span class=\"quiz-status\">未答</span></li>",
                     id = q.id,
-                    page = escape(&c.page),
+                    page = markdown::escape_html(&c.page),
                     ask = inline(&q.ask)
                 )
                 .unwrap();

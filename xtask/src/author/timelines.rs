@@ -10,6 +10,7 @@
 //! guessed.
 
 use crate::Result;
+use expected_output::markdown::escape_html;
 use expected_output::{Line, render};
 use std::fmt::Write as _;
 use std::fs;
@@ -323,13 +324,6 @@ fn text_width(text: &str) -> f64 {
         .sum()
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 const WIDTH: f64 = 760.0;
 const LEFT: f64 = 64.0;
 const ROW: f64 = 15.0;
@@ -370,7 +364,7 @@ pub fn render_svg(
         let _ = writeln!(
             body,
             r#"<text class="tl-run" x="4" y="{y:.1}">{}</text>"#,
-            escape(&run.title)
+            escape_html(&run.title)
         );
         y += 6.0;
         for lane in 0..lanes {
@@ -412,7 +406,7 @@ pub fn render_svg(
                 r#"<text class="tl-task" x="{:.1}" y="{:.1}" style="fill:{color}">{}</text>"#,
                 LEFT - 8.0,
                 top + 14.0,
-                escape(name)
+                escape_html(name)
             );
             for (row, cx, t, label) in placed {
                 let cy = top + 10.0 + row as f64 * ROW;
@@ -421,7 +415,7 @@ pub fn render_svg(
                     r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="3.5" fill="{color}" data-t="{t:.3}"/><text class="tl-line" x="{:.1}" y="{:.1}">{}</text>"#,
                     cx + 7.0,
                     cy + 4.0,
-                    escape(label)
+                    escape_html(label)
                 );
             }
             y = top + height;
@@ -444,9 +438,9 @@ pub fn render_svg(
     let _ = writeln!(
         svg,
         r#"<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0}" width="{WIDTH}" role="img" aria-label="{}：每个点是一行输出，横轴是它出现的时刻（秒）">"#,
-        escape(timeline.title)
+        escape_html(timeline.title)
     );
-    let _ = writeln!(svg, "<title>{}</title>", escape(timeline.title));
+    let _ = writeln!(svg, "<title>{}</title>", escape_html(timeline.title));
     svg.push_str(
         "<style>.timeline{max-width:100%;height:auto;color:inherit}\
          .timeline text{fill:currentColor;font:11px monospace}\

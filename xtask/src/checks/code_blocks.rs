@@ -15,51 +15,10 @@
 //! listings themselves and are skipped here.
 
 use crate::{Result, walk};
+use expected_output::markdown::Markdown;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
-
-struct Block {
-    line: usize,
-    info: String,
-    code: String,
-}
-
-/// The fenced ```` ```rust ```` blocks of a Markdown text.
-fn rust_blocks(text: &str) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut open: Option<Block> = None;
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        match &mut open {
-            None => {
-                if let Some(info) = trimmed.strip_prefix("```")
-                    && (info == "rust" || info.starts_with("rust,"))
-                {
-                    open = Some(Block {
-                        line: i + 1,
-                        info: info.to_string(),
-                        code: String::new(),
-                    });
-                }
-            }
-            Some(block) => {
-                if trimmed.starts_with("```") {
-                    blocks.extend(open.take());
-                } else {
-                    // mdBook's hidden lines (`# code`) are part of the program.
-                    let code = match trimmed {
-                        "#" => "",
-                        _ => trimmed.strip_prefix("# ").unwrap_or(line),
-                    };
-                    block.code.push_str(code);
-                    block.code.push('\n');
-                }
-            }
-        }
-    }
-    blocks
-}
 
 /// Compiles `code` as a 2024-edition binary (type and borrow checking only);
 /// returns whether it compiled and the compiler's messages.
@@ -89,14 +48,15 @@ pub fn check(root: &Path) -> Result {
     for chapter in walk::files_with_extension(&root.join("src"), "md") {
         let text = fs::read_to_string(&chapter)?;
         let shown = chapter.strip_prefix(root).unwrap_or(&chapter).display();
-        for block in rust_blocks(&text) {
-            let flags: Vec<&str> = block.info.split(',').collect();
-            if block.code.contains("{{#") || flags.contains(&"ignore") {
+        for block in Markdown::parse(&text).rust_blocks() {
+            let flags = block.flags();
+            let code = block.rust_program();
+            if code.contains("{{#") || flags.contains(&"ignore") {
                 continue;
             }
             checked += 1;
             let name = format!("block{checked}");
-            let (compiled, messages) = compile(&block.code, &dir, &name)?;
+            let (compiled, messages) = compile(&code, &dir, &name)?;
             let at = format!("{shown}:{}", block.line);
             if flags.contains(&"compile_fail") {
                 let code = flags.iter().find(|f| f.starts_with('E'));
@@ -182,18 +142,6 @@ fn first_error(messages: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn finds_rust_blocks_with_hidden_lines() {
-        let text = "```rust,compile_fail,E0373\n# fn main() {\nlet x;\n#\n\
-                    # }\n```\n```python\nx\n```\n```rust\nfn main(){}\n```\n";
-        let blocks = rust_blocks(text);
-        assert_eq!(blocks.len(), 2);
-        assert_eq!(blocks[0].line, 1);
-        assert_eq!(blocks[0].info, "rust,compile_fail,E0373");
-        assert_eq!(blocks[0].code, "fn main() {\nlet x;\n\n}\n");
-        assert_eq!(blocks[1].line, 10);
-    }
 
     #[test]
     fn error_code_is_the_first_coded_error() {

@@ -1,9 +1,9 @@
 //! Measured figures in the prose cannot drift from the measurements: a
 //! chapter cites what a bench measured (`cargo xtask bench` writes
 //! src/generated/ch12-figures.md) only through an `{{#include}}` of the
-//! generated file, never as literal text. Two rules, on the prose (fenced
-//! code, inline code, HTML comments, link targets and `{{#…}}` directives
-//! are not prose):
+//! generated file, never as literal text. Two rules, on the prose as
+//! `expected_output::markdown` reads it (code blocks, inline code, HTML
+//! tags and comments, link targets and `{{#…}}` directives are not prose):
 //!
 //! 1. In every chapter, a quantity (a number with a unit of time, of
 //!    memory, or 倍) that equals a figure a generated figures file offers
@@ -19,6 +19,7 @@
 //! An exemption that no longer matches anything is an error too.
 
 use crate::{Result, walk};
+use expected_output::markdown::Markdown;
 use std::fs;
 use std::path::Path;
 
@@ -158,93 +159,6 @@ pub fn quantities(line: &str) -> Vec<(Quantity, u8)> {
     found
 }
 
-/// A chapter's lines of prose (1-based), with code, comments, link
-/// targets and directives blanked out.
-pub fn prose_lines(markdown: &str) -> Vec<(usize, String)> {
-    let mut lines = Vec::new();
-    let mut fence: Option<String> = None;
-    let mut in_comment = false;
-    for (index, line) in markdown.lines().enumerate() {
-        let trimmed = line.trim_start();
-        let run: String = trimmed
-            .chars()
-            .take_while(|&c| c == '`' || c == '~')
-            .collect();
-        if let Some(open) = &fence {
-            if run.starts_with(open.as_str())
-                && trimmed[run.len()..].trim().is_empty()
-            {
-                fence = None;
-            }
-            continue;
-        }
-        if run.len() >= 3 {
-            fence = Some(run);
-            continue;
-        }
-        let mut text = String::new();
-        let mut rest = line;
-        loop {
-            if in_comment {
-                match rest.find("-->") {
-                    Some(end) => {
-                        rest = &rest[end + 3..];
-                        in_comment = false;
-                    }
-                    None => break,
-                }
-            }
-            match rest.find("<!--") {
-                Some(start) => {
-                    text.push_str(&rest[..start]);
-                    rest = &rest[start + 4..];
-                    in_comment = true;
-                }
-                None => {
-                    text.push_str(rest);
-                    break;
-                }
-            }
-        }
-        lines.push((index + 1, blank_code_links_directives(&text)));
-    }
-    lines
-}
-
-/// Replaces inline code, `](target)` and `{{…}}` with a space.
-fn blank_code_links_directives(line: &str) -> String {
-    let mut out = String::new();
-    let mut rest = line;
-    while let Some(at) = rest.find(['`', ']', '{']) {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        let skip = if tail.starts_with('`') {
-            let ticks = tail.chars().take_while(|&c| c == '`').count();
-            let fence = &tail[..ticks];
-            tail[ticks..].find(fence).map(|end| ticks + end + ticks)
-        } else if tail.starts_with("](") {
-            tail.find(')').map(|end| end + 1)
-        } else if tail.starts_with("{{") {
-            tail.find("}}").map(|end| end + 2)
-        } else {
-            None
-        };
-        match skip {
-            Some(len) => {
-                out.push(' ');
-                rest = &tail[len..];
-            }
-            None => {
-                let c = tail.chars().next().unwrap();
-                out.push(c);
-                rest = &tail[c.len_utf8()..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The figures the generated files offer the prose: each anchor whose
 /// body is one line (`<!-- ANCHOR: task_switch -->`, `139ns`, …), as
 /// (text, dimension, value in base units).
@@ -311,11 +225,12 @@ pub fn check(root: &Path) -> Result {
         if rel.starts_with("src/generated/") {
             continue;
         }
-        let markdown = fs::read_to_string(&path)?;
+        let text = fs::read_to_string(&path)?;
+        let markdown = Markdown::parse(&text);
         let bench_chapter = markdown
-            .lines()
-            .any(|l| l.contains("{{#include") && l.contains("-figures.md"));
-        for (line, prose) in prose_lines(&markdown) {
+            .live_directives()
+            .any(|d| d.path().is_some_and(|p| p.ends_with("-figures.md")));
+        for (line, prose) in markdown.prose_lines() {
             for (q, dim) in quantities(&prose) {
                 let copied = q.value.and_then(|v| {
                     figures.iter().find(|(_, d, f)| {
@@ -401,7 +316,7 @@ mod tests {
     fn code_comments_links_and_directives_are_not_prose() {
         let md = "a `30 µs` b [x](ch12.md#5-s) {{#include f.md:x}} c\n\
                   <!-- 7 ms\n 8 ms -->d 9 ms\n```\n10 ms\n```\n";
-        let lines = prose_lines(md);
+        let lines = Markdown::parse(md).prose_lines();
         let found: Vec<String> =
             lines.iter().flat_map(|(_, l)| texts(l)).collect();
         assert_eq!(found, ["9 ms"]);

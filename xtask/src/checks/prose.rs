@@ -1,10 +1,12 @@
 //! Keeps the Chinese prose honest about names: English API words from
 //! `prose-words.txt` (poll, spawn, future, panic, wake) may appear in
 //! chapters only as code (`Future`, `tokio::spawn`), never as Chinese
-//! words ("poll 一次", "被 spawn 出来"). Code blocks, code spans and link
-//! URLs are skipped; everything else is checked, headings included.
+//! words ("poll 一次", "被 spawn 出来"). Code blocks, code spans, link
+//! URLs and HTML tags are skipped (`expected_output::markdown` decides what
+//! is prose); everything else is checked, headings included.
 
 use crate::{Result, walk};
+use expected_output::markdown::Markdown;
 use std::fs;
 use std::path::Path;
 
@@ -23,131 +25,23 @@ fn words() -> Vec<(String, String)> {
         .collect()
 }
 
-/// The length of the backtick run at the start of `chars`.
-fn run_len(chars: &[char]) -> usize {
-    chars.iter().take_while(|&&c| c == '`').count()
-}
-
-/// Where a closing backtick run of exactly `run` backticks ends, if one is
-/// in `chars[from..]`.
-fn closing(chars: &[char], from: usize, run: usize) -> Option<usize> {
-    let mut j = from;
-    while j < chars.len() {
-        if chars[j] == '`' {
-            let n = run_len(&chars[j..]);
-            if n == run {
-                return Some(j + n);
-            }
-            j += n;
-        } else {
-            j += 1;
-        }
-    }
-    None
-}
-
-/// A line with its code spans, link URLs and autolinks blanked out. A code
-/// span may go on over the next lines of its paragraph: `open` carries the
-/// length of its backtick run from line to line.
-fn prose_only(line: &str, open: &mut Option<usize>) -> String {
-    let chars: Vec<char> = line.chars().collect();
-    let mut out = String::with_capacity(line.len());
-    let mut i = 0;
-    if let Some(run) = *open {
-        match closing(&chars, 0, run) {
-            Some(end) => {
-                *open = None;
-                i = end;
-            }
-            None => return out,
-        }
-    }
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '`' {
-            // The closing run must be exactly as long as the opening one.
-            let run = run_len(&chars[i..]);
-            match closing(&chars, i + run, run) {
-                Some(end) => {
-                    out.push(' ');
-                    i = end;
-                }
-                None => {
-                    // Closed on a later line of the paragraph.
-                    *open = Some(run);
-                    return out;
-                }
-            }
-            continue;
-        }
-        let rest: String = chars[i..].iter().take(8).collect();
-        let skip_to = |open: usize, close: char| {
-            chars[i + open..]
-                .iter()
-                .position(|&c| c == close)
-                .map(|p| i + open + p + 1)
-        };
-        let end = if rest.starts_with("](") {
-            skip_to(2, ')')
-        } else if rest.starts_with("<http") {
-            skip_to(1, '>')
-        } else if rest.starts_with("http://") || rest.starts_with("https://") {
-            Some(
-                chars[i..]
-                    .iter()
-                    .position(|c| c.is_whitespace())
-                    .map_or(chars.len(), |p| i + p),
-            )
-        } else {
-            None
-        };
-        match end {
-            Some(end) => {
-                out.push(' ');
-                i = end;
-            }
-            None => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
 /// The listed words used as words in one Markdown text: `(line, word)`.
+/// The prose is what the Markdown model reads as prose; a bare URL in it
+/// (`https://docs.rs/futures/…`, not a link) is an address, not words.
 fn hits(text: &str, words: &[(String, String)]) -> Vec<(usize, String)> {
     let mut found = Vec::new();
-    let mut fence: Option<String> = None;
-    let mut open_span = None;
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() {
-            // A code span never crosses a paragraph break.
-            open_span = None;
-        }
-        let marker: String = trimmed
-            .chars()
-            .take_while(|&c| c == '`' || c == '~')
-            .collect();
-        if let Some(open) = &fence {
-            if marker.len() >= open.len() && marker.starts_with(&open[..1]) {
-                fence = None;
-            }
-            continue;
-        }
-        if marker.len() >= 3 {
-            fence = Some(marker);
-            continue;
-        }
-        let prose = prose_only(line, &mut open_span);
+    for (line, prose) in Markdown::parse(text).prose_lines() {
         for token in prose
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .split_whitespace()
+            .filter(|t| !t.contains("http://") && !t.contains("https://"))
+            .flat_map(|t| {
+                t.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            })
             .filter(|t| !t.is_empty())
         {
             let lower = token.to_lowercase();
             if words.iter().any(|(w, _)| *w == lower) {
-                found.push((i + 1, lower));
+                found.push((line, lower));
             }
         }
     }

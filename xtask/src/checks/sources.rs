@@ -4,6 +4,7 @@
 //! SUMMARY.md (mdBook silently ignores a file that is not listed).
 
 use crate::{Result, walk};
+use expected_output::markdown::{self, Markdown};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -16,38 +17,17 @@ struct Include {
 
 /// The includes in a Markdown text, with targets resolved against `dir`.
 fn includes(text: &str, dir: &Path) -> Vec<Include> {
-    let mut found = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let mut rest = line;
-        while let Some(start) = rest.find("{{#") {
-            let after = &rest[start + 3..];
-            let Some(end) = after.find("}}") else { break };
-            let inner = &after[..end];
-            rest = &after[end + 2..];
-            let Some(spec) = inner
-                .strip_prefix("include ")
-                .or_else(|| inner.strip_prefix("rustdoc_include "))
-            else {
-                continue;
-            };
-            let spec = spec.trim();
-            let (path, anchor) = match spec.split_once(':') {
-                Some((path, anchor)) => (path, Some(anchor)),
-                None => (spec, None),
-            };
-            // `file:10`, `file:2:8` and `file::5` select lines, not anchors.
-            let anchor = anchor
-                .filter(|a| !a.starts_with(|c: char| c.is_ascii_digit()))
-                .filter(|a| !a.starts_with(':'))
-                .map(str::to_string);
-            found.push(Include {
-                line: i + 1,
-                target: dir.join(path),
-                anchor,
-            });
-        }
-    }
-    found
+    Markdown::parse(text)
+        .live_directives()
+        .filter(|d| matches!(d.kind.as_str(), "include" | "rustdoc_include"))
+        .filter_map(|d| {
+            Some(Include {
+                line: d.line,
+                target: dir.join(d.path()?),
+                anchor: d.anchor().map(str::to_string),
+            })
+        })
+        .collect()
 }
 
 /// Whether a file has both `ANCHOR: name` and `ANCHOR_END: name`.
@@ -98,7 +78,8 @@ pub fn check(root: &Path) -> Result {
     }
     let summary = fs::read_to_string(src.join("SUMMARY.md"))
         .map_err(|e| format!("src/SUMMARY.md: {e}"))?;
-    let listed = summary_links(&summary);
+    let links = markdown::summary(&summary);
+    let listed: Vec<&str> = links.iter().map(|l| l.path.as_str()).collect();
     for file in &files {
         let rel = file
             .strip_prefix(&src)
@@ -108,7 +89,10 @@ pub fn check(root: &Path) -> Result {
         let is_included = file
             .canonicalize()
             .is_ok_and(|canonical| included.contains(&canonical));
-        if rel != "SUMMARY.md" && !listed.contains(&rel) && !is_included {
+        if rel != "SUMMARY.md"
+            && !listed.contains(&rel.as_str())
+            && !is_included
+        {
             problems.push(format!(
                 "{}: not in src/SUMMARY.md and not included by any chapter, \
                  so readers never see it",
@@ -116,10 +100,12 @@ pub fn check(root: &Path) -> Result {
             ));
         }
     }
-    for (line, link) in summary_link_lines(&summary) {
-        if !src.join(&link).is_file() {
-            problems
-                .push(format!("src/SUMMARY.md:{line}: {link} does not exist"));
+    for link in links.iter().filter(|l| !l.path.is_empty()) {
+        if !src.join(&link.path).is_file() {
+            problems.push(format!(
+                "src/SUMMARY.md:{}: {} does not exist",
+                link.line, link.path
+            ));
         }
     }
     if problems.is_empty() {
@@ -127,32 +113,6 @@ pub fn check(root: &Path) -> Result {
     } else {
         Err(problems.join("\n").into())
     }
-}
-
-/// `(line, target)` of every `[title](target.md)` in SUMMARY.md.
-fn summary_link_lines(summary: &str) -> Vec<(usize, String)> {
-    let mut links = Vec::new();
-    for (i, line) in summary.lines().enumerate() {
-        let mut rest = line;
-        while let Some(start) = rest.find("](") {
-            let after = &rest[start + 2..];
-            let Some(end) = after.find(')') else { break };
-            let target = &after[..end];
-            if !target.is_empty() {
-                links.push((i + 1, target.to_string()));
-            }
-            rest = &after[end + 1..];
-        }
-    }
-    links
-}
-
-/// The targets of SUMMARY.md's links, in order.
-pub fn summary_links(summary: &str) -> Vec<String> {
-    summary_link_lines(summary)
-        .into_iter()
-        .map(|(_, l)| l)
-        .collect()
 }
 
 #[cfg(test)]

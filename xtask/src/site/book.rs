@@ -1,6 +1,7 @@
 //! Building and serving the book with the pinned mdBook.
 
 use crate::{Result, cmd, tools};
+use std::fs;
 use std::path::Path;
 
 /// `mdbook build` into `book/`. Fails on a non-zero exit and on any ERROR or
@@ -27,6 +28,30 @@ pub fn build(root: &Path) -> Result {
         )
         .into());
     }
+    write_chapters(root)
+}
+
+/// Where the build leaves the book's chapter list for the browser tests
+/// (`tests/book.js`): the pages of SUMMARY.md and their mermaid sources,
+/// read by `expected_output::markdown` as mdBook reads them, so that the
+/// tests parse no Markdown themselves.
+pub const CHAPTERS_JSON: &str = "target/chapters.json";
+
+/// Writes [`CHAPTERS_JSON`] from src/SUMMARY.md and the pages it lists.
+fn write_chapters(root: &Path) -> Result {
+    let src = root.join("src");
+    let summary = fs::read_to_string(src.join("SUMMARY.md"))
+        .map_err(|e| format!("src/SUMMARY.md: {e}"))?;
+    let links = expected_output::markdown::summary(&summary);
+    let mut read = |file: &str| {
+        fs::read_to_string(src.join(file))
+            .map_err(|e| format!("src/{file}: {e}"))
+    };
+    let json = expected_output::markdown::chapters_json(&links, &mut read)?;
+    let path = root.join(CHAPTERS_JSON);
+    fs::create_dir_all(path.parent().unwrap())?;
+    fs::write(&path, json + "\n")
+        .map_err(|e| format!("{CHAPTERS_JSON}: {e}"))?;
     Ok(())
 }
 

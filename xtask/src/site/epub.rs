@@ -31,21 +31,14 @@ pub fn run(root: &Path) -> Result {
 /// The chapter pages of SUMMARY.md in order: (title, html file).
 fn chapters(root: &Path) -> Result<Vec<(String, String)>> {
     let summary = fs::read_to_string(root.join("src/SUMMARY.md"))?;
-    let mut out = Vec::new();
-    for line in summary.lines() {
-        let Some((_, rest)) = line.split_once('[') else {
-            continue;
-        };
-        let Some((title, rest)) = rest.split_once("](") else {
-            continue;
-        };
-        let file = rest.split(')').next().unwrap_or("").trim();
-        if file.is_empty() || file == "progress.md" {
-            continue;
-        }
-        out.push((title.to_string(), file.replace(".md", ".html")));
-    }
-    Ok(out)
+    Ok(expected_output::markdown::summary(&summary)
+        .into_iter()
+        .filter(|link| !link.path.is_empty() && link.path != "progress.md")
+        .map(|link| {
+            let html = link.html();
+            (link.title, html)
+        })
+        .collect())
 }
 
 /// Writes the EPUB from the built book (`book/`) with pandoc.

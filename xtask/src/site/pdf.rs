@@ -107,11 +107,9 @@ pub fn check(root: &Path, pdf: &Path) -> Result {
     // A book printed before its page settled ends early: the last page of
     // SUMMARY.md must be in it.
     let summary = std::fs::read_to_string(root.join("src/SUMMARY.md"))?;
-    if let Some(last) = summary
-        .lines()
-        .filter_map(|l| l.split_once("](").map(|(t, _)| t))
-        .filter_map(|t| t.rsplit_once('[').map(|(_, t)| t.replace('`', "")))
-        .next_back()
+    if let Some(last) = expected_output::markdown::summary(&summary)
+        .pop()
+        .map(|link| link.title)
         && !text
             .split_whitespace()
             .collect::<String>()
