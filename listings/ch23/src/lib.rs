@@ -67,7 +67,8 @@ impl Task {
 /// Every unfinished task, by address. The executor owns its tasks (tokio
 /// has `OwnedTasks` for this): a task that nobody will wake stays here and
 /// hangs, rather than being freed, sockets and all, with its last waker.
-pub static TASKS: Mutex<BTreeMap<usize, Arc<Task>>> = Mutex::new(BTreeMap::new());
+pub static TASKS: Mutex<BTreeMap<usize, Arc<Task>>> =
+    Mutex::new(BTreeMap::new());
 
 /// The ready queue. Unlike chapter 18's it has no condition variable: an
 /// empty queue sends the executor to the reactor, not to sleep.

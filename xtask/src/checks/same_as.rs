@@ -90,7 +90,9 @@ fn copies(text: &str) -> std::result::Result<Vec<Marked>, String> {
             Some(name) => region(&lines, i, |l| {
                 anchor_name(l, "ANCHOR_END:") == Some(name)
             })
-            .ok_or_else(|| format!("line {n}: no `ANCHOR_END: {name}` after it"))?,
+            .ok_or_else(|| {
+                format!("line {n}: no `ANCHOR_END: {name}` after it")
+            })?,
             None => {
                 let body = region(&lines, i, |l| l.contains(END))
                     .ok_or_else(|| format!("line {n}: no `{END}` after it"))?;
@@ -125,7 +127,9 @@ fn original(text: &str, anchor: &str) -> Option<Vec<(usize, String)>> {
     let start = lines
         .iter()
         .position(|l| anchor_name(l, "ANCHOR:") == Some(anchor))?;
-    region(&lines, start, |l| anchor_name(l, "ANCHOR_END:") == Some(anchor))
+    region(&lines, start, |l| {
+        anchor_name(l, "ANCHOR_END:") == Some(anchor)
+    })
 }
 
 /// The first line where a copy and its original differ, as a message;
@@ -140,8 +144,9 @@ fn difference(
         Some((n, line)) => format!("{file}:{n}: `{}`", line.trim()),
         None => format!("{file}: (the region ends here)"),
     };
-    let at = (0..copy.len().max(original.len()))
-        .find(|&i| copy.get(i).map(|l| &l.1) != original.get(i).map(|l| &l.1))?;
+    let at = (0..copy.len().max(original.len())).find(|&i| {
+        copy.get(i).map(|l| &l.1) != original.get(i).map(|l| &l.1)
+    })?;
     Some(format!(
         "{}\n  {}",
         show(copy.get(at), copy_file),
@@ -219,7 +224,7 @@ pub fn check(root: &Path) -> Result {
         )
         .into());
     }
-    println!("copies marked {MARK}: {count}, each the same as its original");
+    println!("copies marked SAME-AS: {count}, each the same as its original");
     Ok(())
 }
 

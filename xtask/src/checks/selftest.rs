@@ -222,7 +222,11 @@ fn faults() -> Vec<Fault> {
             what: "an original edited, its copy marked SAME-AS not",
             apply: |root| {
                 edit(root, CH10_BIN, |t| {
-                    replace_once(t, "let _waited = sleep(1)", "let _w = sleep(1)")
+                    replace_once(
+                        t,
+                        "let _waited = sleep(1)",
+                        "let _w = sleep(1)",
+                    )
                 })
             },
             check: |root| messages(same_as::check(root)),

@@ -25,7 +25,7 @@ use std::task::{Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use ch23::{
-    Async, JoinHandle, JoinState, READY, REACTOR, TASKS, Task, raise_fd_limit,
+    Async, JoinHandle, JoinState, REACTOR, READY, TASKS, Task, raise_fd_limit,
     sleep_until,
 };
 use mio::net::{TcpListener, TcpStream};
