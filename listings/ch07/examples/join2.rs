@@ -69,6 +69,7 @@ where
 }
 // ---- 练习：到这里结束 ----
 
+// SAME-AS: listings/ch07/src/bin/await_desugar.rs#ready
 /// The task's "ready to be polled" flag; waking it sets the flag.
 struct Ready(AtomicBool);
 
@@ -81,6 +82,7 @@ impl Wake for Ready {
         self.0.store(true, Ordering::SeqCst);
     }
 }
+// SAME-AS-END
 
 /// Listing 7-1's executor: polls the task only after a wake.
 fn block_on<F: Future>(fut: F) -> F::Output {

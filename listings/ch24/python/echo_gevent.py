@@ -68,6 +68,7 @@ def parse_listen():
     return host, int(port)
 
 
+# ANCHOR: raise_fd_limit SAME-AS: listings/ch24/python/echo_asyncio.py#raise_fd_limit
 def raise_fd_limit():
     """Soft limit on open files up to the hard limit: one per client. Where
     that is refused (on macOS the hard limit is often unlimited, and
@@ -89,6 +90,7 @@ def raise_fd_limit():
     if soft != infinity and soft < MIN_FILES:
         sys.exit(f"error: the open-file limit is {soft}; a server needs "
                  f"at least {MIN_FILES} (ulimit -n)")
+# ANCHOR_END: raise_fd_limit
 
 
 if __name__ == "__main__":

@@ -10,14 +10,17 @@
 //!   already written (see [`LINGER`]); the others go on;
 //! - a client that leaves mid-line or mid-reply costs only its connection.
 
+use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+// ANCHOR: protocol
 /// The longest line a server echoes, without its `\n`.
 pub const MAX_LINE: usize = 8192;
 /// The reply to a longer line, after which the server hangs up.
 pub const TOO_LONG: &[u8] = b"ERR line too long\n";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7878";
+// ANCHOR_END: protocol
 /// After [`TOO_LONG`]: how long a refused client may go on sending while
 /// the server reads and discards it. Closing a socket whose input has not
 /// all been read makes Linux send a reset (RST) and throw away what is
@@ -34,6 +37,7 @@ pub const BACKLOG: u32 = 1024;
 
 /// `--listen ADDR` from the command line (`--help` prints the usage and
 /// exits). Errors are one line for `main` to print.
+// ANCHOR: listen_addr
 pub fn listen_addr(name: &str) -> Result<SocketAddr, String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let text = match &args[..] {
@@ -52,6 +56,7 @@ pub fn listen_addr(name: &str) -> Result<SocketAddr, String> {
     text.parse()
         .map_err(|e| format!("bad --listen address `{text}`: {e}"))
 }
+// ANCHOR_END: listen_addr
 
 /// Fewer open files than this and a server could not even start its event
 /// loop (stdin, stdout, stderr, epoll, a wake-up pipe, the listener) and
@@ -62,44 +67,57 @@ pub const MIN_FILES: u64 = 16;
 /// clients and room to spare.
 pub const FDS_WANTED: u64 = 1100;
 
-/// Raises the soft limit on open files to the hard limit: each client is
-/// one file descriptor, and the usual soft limit (1024 on Linux) leaves
-/// only a few to spare above a thousand clients (macOS's 256: none). Fails (one
-/// line, for `main`) when even the hard limit is below [`MIN_FILES`].
-pub fn raise_fd_limit() -> Result<(), String> {
-    #[cfg(unix)]
-    // SAFETY: getrlimit/setrlimit only read and write the struct we pass.
-    unsafe {
-        let mut limit = std::mem::zeroed::<libc::rlimit>();
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
-            // The hard limit first. On macOS it is often unlimited, and
-            // setrlimit(2) may refuse that as a soft limit (its man page
-            // says to use min(OPEN_MAX, rlim_max)): then ask for enough
-            // for a thousand clients, as chapter 23's echo_reactor does.
-            let max = limit.rlim_max;
-            let wanted = FDS_WANTED as libc::rlim_t;
-            for soft in [max, wanted.min(max)] {
-                if soft <= limit.rlim_cur {
-                    break;
-                }
-                let raised = libc::rlimit {
-                    rlim_cur: soft,
-                    ..limit
-                };
-                if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                    break;
-                }
-            }
-            // A failure leaves the soft limit as it was: checked below.
-            libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
-            if (limit.rlim_cur as u64) < MIN_FILES {
-                return Err(format!(
-                    "the open-file limit is {}; a server needs at least \
-                     {MIN_FILES} (ulimit -n)",
-                    limit.rlim_cur
-                ));
-            }
+/// Raises the soft limit on open files to the hard limit and returns the
+/// limit now in force: each client is one file descriptor, and the usual
+/// soft limit (1024 on Linux) leaves only a few to spare above a thousand
+/// clients (macOS's 256: none). Chapter 23's, unchanged.
+// ANCHOR: raise_fd_limit SAME-AS: listings/ch23/src/lib.rs#raise_fd_limit
+#[cfg(unix)]
+pub fn raise_fd_limit() -> io::Result<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit only writes the struct we pass.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // The hard limit first. On macOS the hard limit is often unlimited and
+    // setrlimit(2) may refuse that as a soft limit (its man page says to use
+    // min(OPEN_MAX, rlim_max)): then ask for enough for 1,000 clients.
+    for wanted in [limit.rlim_max, FDS_WANTED.min(limit.rlim_max)] {
+        if wanted <= limit.rlim_cur {
+            break;
         }
+        let raised = libc::rlimit {
+            rlim_cur: wanted,
+            ..limit
+        };
+        // SAFETY: setrlimit only reads the struct we pass.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            limit = raised;
+            break;
+        }
+    }
+    Ok(limit.rlim_cur)
+}
+
+#[cfg(not(unix))]
+pub fn raise_fd_limit() -> io::Result<u64> {
+    Ok(u64::MAX)
+}
+// ANCHOR_END: raise_fd_limit
+
+/// [`raise_fd_limit`], failing (one line, for `main`) when even the hard
+/// limit is below [`MIN_FILES`].
+pub fn check_fd_limit() -> Result<(), String> {
+    let fds = raise_fd_limit()
+        .map_err(|e| format!("cannot read the open-file limit: {e}"))?;
+    if fds < MIN_FILES {
+        return Err(format!(
+            "the open-file limit is {fds}; a server needs at least \
+             {MIN_FILES} (ulimit -n)"
+        ));
     }
     Ok(())
 }

@@ -10,6 +10,8 @@ import curio
 MAX_LINE = 8192
 TOO_LONG = b"ERR line too long\n"
 LINGER = 1.0  # how long a refused client may go on sending (see refuse)
+MIN_FILES = 16  # stdin/out/err, epoll, a wake-up pipe, the listener...
+FDS_WANTED = 1100  # where the hard limit is refused: 1,000 clients and more
 
 
 # ANCHOR: echo
@@ -77,12 +79,30 @@ def parse_listen():
     return host, int(port)
 
 
+# Chapter 24's, unchanged.
+# ANCHOR: raise_fd_limit SAME-AS: listings/ch24/python/echo_asyncio.py#raise_fd_limit
 def raise_fd_limit():
+    """Soft limit on open files up to the hard limit: one per client. Where
+    that is refused (on macOS the hard limit is often unlimited, and
+    setrlimit may refuse it as a soft limit), enough for 1,000 clients.
+    Fewer than MIN_FILES and the server could not even start: a one-line
+    error."""
+    infinity = resource.RLIM_INFINITY
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    except (ValueError, OSError):
-        pass
+    fallback = FDS_WANTED if hard == infinity else min(FDS_WANTED, hard)
+    for wanted in (hard, fallback):
+        if soft == infinity or (wanted != infinity and wanted <= soft):
+            break
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            break
+        except (ValueError, OSError):
+            pass  # checked below
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != infinity and soft < MIN_FILES:
+        sys.exit(f"error: the open-file limit is {soft}; a server needs "
+                 f"at least {MIN_FILES} (ulimit -n)")
+# ANCHOR_END: raise_fd_limit
 
 
 async def main(sock):

@@ -10,35 +10,45 @@ import uvloop
 MAX_LINE = 8192
 TOO_LONG = b"ERR line too long\n"
 LINGER = 1.0  # how long a refused client may go on sending (see refuse)
+MIN_FILES = 16  # stdin/out/err, epoll, a wake-up pipe, the listener...
+FDS_WANTED = 1100  # where the hard limit is refused: 1,000 clients and more
 
 
-# The same coroutine as echo_asyncio.py: only the loop underneath changes.
+# The same coroutines as echo_asyncio.py: only the loop underneath changes.
+# ANCHOR: echo SAME-AS: listings/ch24/python/echo_asyncio.py#echo
 async def echo(reader, writer):
     try:
         while True:
-            # As in echo_asyncio.py: without this yield, a client that sends
-            # without pause keeps every other connection waiting; without it
-            # here, the two servers would not run the same code.
+            # readline() and drain() return at once while lines are buffered
+            # and the socket can take more: without this yield, a client
+            # that sends without pause keeps every other connection waiting.
             await asyncio.sleep(0)
             try:
+                # The stream was made with limit=MAX_LINE: readline raises
+                # ValueError once a line is longer (its LimitOverrunError,
+                # converted), after dropping what it had buffered.
                 line = await reader.readline()
             except ValueError:
                 await refuse(reader, writer)
                 return
             if not line.endswith(b"\n"):
-                return
+                return  # the client left (b"") or left mid-line
             writer.write(line)
+            # drain() waits while the client is not reading its replies,
+            # so a slow reader cannot make the server buffer without end.
             await writer.drain()
     except ConnectionError:
-        pass
+        pass  # a reset or a broken pipe ends this connection only
     finally:
         writer.close()
 
 
 async def refuse(reader, writer):
-    """As in echo_asyncio.py: no more replies, then discard input until
-    the client closes (at most LINGER), so that closing does not reset
-    the connection and drop the ERR line."""
+    """Says why, then hangs up without losing a reply. close() on a socket
+    with unread input makes Linux reset the connection and drop what is
+    still queued to send, the ERR line included. So: no more replies
+    (write_eof, a FIN after the buffered bytes), then read and discard
+    until the client closes, for at most LINGER."""
     writer.write(TOO_LONG)
     await writer.drain()
     writer.write_eof()
@@ -47,7 +57,8 @@ async def refuse(reader, writer):
             while await reader.read(65536):
                 pass
     except TimeoutError:
-        pass
+        pass  # still sending: close anyway
+# ANCHOR_END: echo
 
 
 async def main(host, port):
@@ -70,12 +81,30 @@ def parse_listen():
     return host, int(port)
 
 
+# Chapter 24's, unchanged.
+# ANCHOR: raise_fd_limit SAME-AS: listings/ch24/python/echo_asyncio.py#raise_fd_limit
 def raise_fd_limit():
+    """Soft limit on open files up to the hard limit: one per client. Where
+    that is refused (on macOS the hard limit is often unlimited, and
+    setrlimit may refuse it as a soft limit), enough for 1,000 clients.
+    Fewer than MIN_FILES and the server could not even start: a one-line
+    error."""
+    infinity = resource.RLIM_INFINITY
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    except (ValueError, OSError):
-        pass
+    fallback = FDS_WANTED if hard == infinity else min(FDS_WANTED, hard)
+    for wanted in (hard, fallback):
+        if soft == infinity or (wanted != infinity and wanted <= soft):
+            break
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            break
+        except (ValueError, OSError):
+            pass  # checked below
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != infinity and soft < MIN_FILES:
+        sys.exit(f"error: the open-file limit is {soft}; a server needs "
+                 f"at least {MIN_FILES} (ulimit -n)")
+# ANCHOR_END: raise_fd_limit
 
 
 if __name__ == "__main__":

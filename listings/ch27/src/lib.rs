@@ -1,15 +1,19 @@
 //! What the programs of chapter 27 share: the echo protocol's numbers
 //! (the same as chapter 24's), the command line and the open-file limit.
 
+use std::io;
 use std::net::SocketAddr;
 
+// ANCHOR: protocol SAME-AS: listings/ch24/src/lib.rs#protocol
 /// The longest line a server echoes, without its `\n`.
 pub const MAX_LINE: usize = 8192;
 /// The reply to a longer line, after which the server hangs up.
 pub const TOO_LONG: &[u8] = b"ERR line too long\n";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7878";
+// ANCHOR_END: protocol
 
 /// `--listen ADDR` from the command line (`--help` prints the usage).
+// ANCHOR: listen_addr SAME-AS: listings/ch24/src/lib.rs#listen_addr
 pub fn listen_addr(name: &str) -> Result<SocketAddr, String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let text = match &args[..] {
@@ -28,27 +32,52 @@ pub fn listen_addr(name: &str) -> Result<SocketAddr, String> {
     text.parse()
         .map_err(|e| format!("bad --listen address `{text}`: {e}"))
 }
+// ANCHOR_END: listen_addr
+
+/// What to ask for where the hard limit is refused as a soft limit (macOS,
+/// where it is often unlimited): 1,000 connections and room to spare.
+pub const FDS_WANTED: u64 = 1100;
 
 /// Raises the soft limit on open files to the hard limit and returns the
-/// new soft limit: each connection is one file descriptor, and the usual
-/// soft limit (1024) would refuse the thousandth.
-pub fn raise_fd_limit() -> u64 {
-    #[cfg(unix)]
-    // SAFETY: getrlimit/setrlimit only read and write the struct we pass.
-    unsafe {
-        let mut limit = std::mem::zeroed::<libc::rlimit>();
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
-            limit.rlim_cur = limit.rlim_max;
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 {
-                return limit.rlim_cur as u64;
-            }
-            let mut now = std::mem::zeroed::<libc::rlimit>();
-            libc::getrlimit(libc::RLIMIT_NOFILE, &mut now);
-            return now.rlim_cur as u64;
+/// limit now in force: each connection is one file descriptor, and the
+/// usual soft limit (1024) would refuse the thousandth. Chapter 23's,
+/// unchanged.
+// ANCHOR: raise_fd_limit SAME-AS: listings/ch23/src/lib.rs#raise_fd_limit
+#[cfg(unix)]
+pub fn raise_fd_limit() -> io::Result<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit only writes the struct we pass.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // The hard limit first. On macOS the hard limit is often unlimited and
+    // setrlimit(2) may refuse that as a soft limit (its man page says to use
+    // min(OPEN_MAX, rlim_max)): then ask for enough for 1,000 clients.
+    for wanted in [limit.rlim_max, FDS_WANTED.min(limit.rlim_max)] {
+        if wanted <= limit.rlim_cur {
+            break;
+        }
+        let raised = libc::rlimit {
+            rlim_cur: wanted,
+            ..limit
+        };
+        // SAFETY: setrlimit only reads the struct we pass.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            limit = raised;
+            break;
         }
     }
-    1024
+    Ok(limit.rlim_cur)
 }
+
+#[cfg(not(unix))]
+pub fn raise_fd_limit() -> io::Result<u64> {
+    Ok(u64::MAX)
+}
+// ANCHOR_END: raise_fd_limit
 
 /// Ends the program with a one-line error and a non-zero exit status.
 pub fn fail(message: impl std::fmt::Display) -> ! {

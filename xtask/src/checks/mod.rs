@@ -23,6 +23,7 @@ pub mod protocol;
 pub mod python;
 pub mod quizzes;
 pub mod running;
+pub mod same_as;
 pub mod selftest;
 pub mod sources;
 pub mod timelines;
@@ -57,6 +58,7 @@ pub fn run(root: &Path) -> Result {
     report.merge(crate::exercises::check::check(root, &[]));
     report.phase("sources, timelines, quizzes, code blocks, prose, figures");
     report.record("book sources", sources::check(root));
+    report.record("copies marked SAME-AS", same_as::check(root));
     report.record("timelines", timelines::check(root));
     report.record("quizzes", quizzes::check(root));
     report.record("inline code blocks", code_blocks::check(root));

@@ -5,7 +5,8 @@
 //! fails with a message naming the file at fault.
 
 use super::{
-    code_blocks, copyout, diagrams, links, lint, outputs, sources, timelines,
+    code_blocks, copyout, diagrams, links, lint, outputs, same_as, sources,
+    timelines,
 };
 use crate::Result;
 use crate::report::Report;
@@ -47,6 +48,8 @@ const CH10_OUT: &str = "listings/ch10/output/sleeping_loop.txt";
 const EX_STARTER: &str = "listings/ch02/examples/step_range.rs";
 const EX_SOLUTION: &str = "listings/ch02/examples/step_range_solution.rs";
 const CH10_TIMELINE: &str = "src/generated/timelines/ch10-sleeping_loop.svg";
+// Chapter 18 repeats chapter 10's `countdown`, marked `SAME-AS`.
+const CH18_BIN: &str = "listings/ch18/src/bin/wake_loop.rs";
 
 fn faults() -> Vec<Fault> {
     vec![
@@ -204,6 +207,30 @@ fn faults() -> Vec<Fault> {
             },
             check: |root| messages(sources::check(root)),
             names: &[CH03_PAGE, "ANCHOR: nope"],
+        },
+        Fault {
+            what: "a copy marked SAME-AS edited, its original not",
+            apply: |root| {
+                edit(root, CH18_BIN, |t| {
+                    replace_once(t, "lift-off!", "liftoff!")
+                })
+            },
+            check: |root| messages(same_as::check(root)),
+            names: &[CH18_BIN, CH10_BIN, "not the same as"],
+        },
+        Fault {
+            what: "an original edited, its copy marked SAME-AS not",
+            apply: |root| {
+                edit(root, CH10_BIN, |t| {
+                    replace_once(
+                        t,
+                        "let _waited = sleep(1)",
+                        "let _w = sleep(1)",
+                    )
+                })
+            },
+            check: |root| messages(same_as::check(root)),
+            names: &[CH18_BIN, CH10_BIN, "not the same as"],
         },
         Fault {
             what: "a compile_fail block that compiles",

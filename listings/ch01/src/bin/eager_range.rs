@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 // ANCHOR: eager_range
 /// Creates a list of integers from 0 to `up_to`, exclusive.
+// ANCHOR: eager_fn
 fn eager_range(up_to: u64) -> Vec<u64> {
     // Starts with no capacity: `push` grows the buffer as it goes, doubling
     // it each time it is full (4, 8, 16, ... elements).
@@ -17,6 +18,7 @@ fn eager_range(up_to: u64) -> Vec<u64> {
     }
     sequence
 }
+// ANCHOR_END: eager_fn
 // ANCHOR_END: eager_range
 
 // ANCHOR: counter
@@ -26,6 +28,7 @@ fn eager_range(up_to: u64) -> Vec<u64> {
 /// It does not override `realloc`, so growing a `Vec` goes through the
 /// trait's default: allocate the new block, copy, then free the old one.
 /// For a moment both blocks are held, and `PEAK` sees that moment.
+// ANCHOR: allocator
 struct Counting;
 
 static IN_USE: AtomicUsize = AtomicUsize::new(0);
@@ -46,6 +49,7 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
+// ANCHOR_END: allocator
 // ANCHOR_END: counter
 
 // ANCHOR: main

@@ -33,7 +33,10 @@ impl Iterator for LazyRange {
 // ANCHOR_END: lazy_range
 
 /// Listing 1-1's eager version, for comparison.
+// ANCHOR: eager_range SAME-AS: listings/ch01/src/bin/eager_range.rs#eager_fn
 fn eager_range(up_to: u64) -> Vec<u64> {
+    // Starts with no capacity: `push` grows the buffer as it goes, doubling
+    // it each time it is full (4, 8, 16, ... elements).
     let mut sequence = Vec::new();
     let mut index = 0;
     while index < up_to {
@@ -42,9 +45,11 @@ fn eager_range(up_to: u64) -> Vec<u64> {
     }
     sequence
 }
+// ANCHOR_END: eager_range
 
 /// The same counting allocator as listing 1-1 (each listing is a complete
 /// crate of its own, so it carries its own copy).
+// ANCHOR: allocator SAME-AS: listings/ch01/src/bin/eager_range.rs#allocator
 struct Counting;
 
 static IN_USE: AtomicUsize = AtomicUsize::new(0);
@@ -65,6 +70,7 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
+// ANCHOR_END: allocator
 
 /// Runs `work` and returns its result with the peak heap growth it caused.
 fn peak_heap<T>(work: impl FnOnce() -> T) -> (T, usize) {

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 // ANCHOR: generator
+// ANCHOR: driver
 /// What one resume step produced: Python's `yield` value, or the value of
 /// `StopIteration` when the body returned.
 enum State<Y, R> {
@@ -107,6 +108,7 @@ impl<Y: 'static, S: 'static, R> Generator<Y, S, R> {
         }
     }
 }
+// ANCHOR_END: driver
 
 impl<Y: 'static, S: 'static> Generator<Y, S, ()> {
     /// `gen.send(x)`: `None` when this send runs the body to its end (where

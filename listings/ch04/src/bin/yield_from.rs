@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-// ANCHOR: generator
+// ANCHOR: generator SAME-AS: listings/ch03/src/bin/jumping_range.rs#driver
 /// What one resume step produced: Python's `yield` value, or the value of
 /// `StopIteration` when the body returned.
 enum State<Y, R> {
@@ -106,7 +106,6 @@ impl<Y: 'static, S: 'static, R> Generator<Y, S, R> {
         }
     }
 }
-
 // ANCHOR_END: generator
 
 // ANCHOR: chain

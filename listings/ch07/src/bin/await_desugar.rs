@@ -125,6 +125,7 @@ impl Future for Add {
 // ANCHOR_END: state_machine
 
 // ANCHOR: executor
+// ANCHOR: ready
 /// The task's "ready to be polled" flag; waking it sets the flag.
 struct Ready(AtomicBool);
 
@@ -137,6 +138,7 @@ impl Wake for Ready {
         self.0.store(true, Ordering::SeqCst);
     }
 }
+// ANCHOR_END: ready
 
 /// Runs one future to completion. Like a real executor, it polls only a
 /// task that has been woken: a future that returns `Pending` without

@@ -14,6 +14,7 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
 
+// ANCHOR: event_loop
 // ANCHOR: task
 /// A coroutine as the loop holds it: any `async` body, boxed and pinned so
 /// that the loop can keep it while it is paused.
@@ -176,10 +177,12 @@ impl Future for Sleep {
     }
 }
 // ANCHOR_END: sleep
+// ANCHOR_END: event_loop
 
 // ANCHOR: countdown
 /// Counts a launch down for `length` seconds, after waiting `delay`
 /// seconds. This is what a user would typically write.
+// ANCHOR: countdown_fn
 async fn countdown(label: &str, mut length: u32, delay: u64) {
     println!("{label} waiting {delay} seconds before starting countdown");
     let delta = sleep(delay).await;
@@ -191,6 +194,7 @@ async fn countdown(label: &str, mut length: u32, delay: u64) {
     }
     println!("{label} lift-off!");
 }
+// ANCHOR_END: countdown_fn
 
 /// Starts the event loop, counting down three separate launches.
 fn main() {

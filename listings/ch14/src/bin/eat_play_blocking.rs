@@ -20,13 +20,18 @@ async fn play(name: &str) {
 }
 // ANCHOR_END: tasks
 
+// ANCHOR: main SAME-AS: listings/ch14/src/bin/eat_play.rs#main
+// One thread, like gevent's single OS thread.
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let start = Instant::now();
+    // gevent.spawn: queue the tasks; neither runs until main waits.
     let g1 = tokio::spawn(eat("egon"));
     let g2 = tokio::spawn(play("alex"));
+    // gevent.joinall([g1, g2])
     let (r1, r2) = tokio::join!(g1, g2);
     r1.unwrap();
     r2.unwrap();
     println!("Total elapsed time is {:.3?}", start.elapsed());
 }
+// ANCHOR_END: main

@@ -18,6 +18,7 @@ use std::task::{Context, Poll, Waker};
 /// every waiting coroutine again on its turn. An executor that waits for a
 /// wake-up (tokio, `block_on`) would never poll it again; on tokio, use
 /// `tokio::task::yield_now` instead.
+// ANCHOR: switch_impl
 struct Switch {
     switched: bool,
 }
@@ -38,6 +39,7 @@ impl Future for Switch {
 fn switch() -> Switch {
     Switch { switched: false }
 }
+// ANCHOR_END: switch_impl
 // ANCHOR_END: switch
 
 // ANCHOR: ab
@@ -57,6 +59,7 @@ async fn b() {
 // ANCHOR_END: ab
 
 // ANCHOR: run
+// ANCHOR: scheduler
 /// A coroutine the scheduler can hold: a boxed, pinned state machine.
 type Coroutine = Pin<Box<dyn Future<Output = ()>>>;
 
@@ -73,6 +76,7 @@ fn run(coroutines: Vec<Coroutine>) {
         }
     }
 }
+// ANCHOR_END: scheduler
 
 fn main() {
     run(vec![Box::pin(a()), Box::pin(b())]);

@@ -11,6 +11,7 @@ use std::task::{Context, Poll, Waker};
 /// A future that is pending exactly once (as in listing 16-2). It wakes
 /// no one on purpose: only a scheduler that polls everyone in turn, like
 /// `run`, ever polls it again.
+// ANCHOR: switch SAME-AS: listings/ch16/src/bin/coroutine_ab.rs#switch_impl
 struct Switch {
     switched: bool,
 }
@@ -31,12 +32,19 @@ impl Future for Switch {
 fn switch() -> Switch {
     Switch { switched: false }
 }
+// ANCHOR_END: switch
 
+// Listing 16-2's scheduler, unchanged.
+// ANCHOR: scheduler SAME-AS: listings/ch16/src/bin/coroutine_ab.rs#scheduler
+/// A coroutine the scheduler can hold: a boxed, pinned state machine.
 type Coroutine = Pin<Box<dyn Future<Output = ()>>>;
 
-/// Round-robin scheduler (as in listing 16-2).
+/// Polls the coroutines in turn on the current thread until all are done.
+/// A coroutine that returns `Pending` goes to the back of the queue.
 fn run(coroutines: Vec<Coroutine>) {
     let mut queue = VecDeque::from(coroutines);
+    // Every waiting coroutine is polled again on its turn, so nobody has
+    // to be woken: a no-op waker is enough for this scheduler.
     let mut cx = Context::from_waker(Waker::noop());
     while let Some(mut coroutine) = queue.pop_front() {
         if coroutine.as_mut().poll(&mut cx).is_pending() {
@@ -44,6 +52,7 @@ fn run(coroutines: Vec<Coroutine>) {
         }
     }
 }
+// ANCHOR_END: scheduler
 
 /// Increments per coroutine.
 const ROUNDS: u32 = 100_000;

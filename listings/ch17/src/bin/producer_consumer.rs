@@ -12,7 +12,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 // The generator driver from listing 3-1, unchanged.
-// ANCHOR: generator
+// ANCHOR: generator SAME-AS: listings/ch03/src/bin/jumping_range.rs#generator
 /// What one resume step produced: Python's `yield` value, or the value of
 /// `StopIteration` when the body returned.
 enum State<Y, R> {
@@ -42,9 +42,12 @@ impl<Y, S> Co<Y, S> {
 }
 
 /// A future that is pending exactly once: the point where the body stops
-/// and control returns to whoever called `resume`. It wakes no one on
-/// purpose: the caller of `resume` decides when to poll again. Under an
-/// executor that waits for a wake-up (tokio) it would never be polled again.
+/// and control returns to whoever called `resume`.
+///
+/// It ignores `cx`, so nobody will call the waker: this breaks `Future`'s
+/// contract on purpose. It works only because `resume` polls again
+/// without waiting for a wake; a real executor polls a task only after a
+/// wake, and nothing here causes one.
 struct Pause(bool);
 
 impl Future for Pause {

@@ -291,6 +291,7 @@ where
 
 // ANCHOR: main
 /// Chapter 10's `countdown`, unchanged.
+// ANCHOR: countdown SAME-AS: listings/ch10/src/bin/sleeping_loop.rs#countdown_fn
 async fn countdown(label: &str, mut length: u32, delay: u64) {
     println!("{label} waiting {delay} seconds before starting countdown");
     let delta = sleep(delay).await;
@@ -302,6 +303,7 @@ async fn countdown(label: &str, mut length: u32, delay: u64) {
     }
     println!("{label} lift-off!");
 }
+// ANCHOR_END: countdown
 
 fn main() {
     let start = Instant::now();

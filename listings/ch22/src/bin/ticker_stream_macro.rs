@@ -32,6 +32,7 @@ fn ticker(n: u32, delay: Duration) -> impl Stream<Item = u32> {
 }
 // ANCHOR_END: ticker
 
+// ANCHOR: main SAME-AS: listings/ch22/src/bin/ticker_unfold.rs#main
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     LazyLock::force(&START);
@@ -44,3 +45,4 @@ async fn main() {
     }
     println!("[{}] main: done", t());
 }
+// ANCHOR_END: main

@@ -33,6 +33,7 @@ fn ticker(n: u32, delay: Duration) -> impl Stream<Item = u32> {
     })
 }
 
+// ANCHOR: main
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     LazyLock::force(&START);
@@ -45,4 +46,5 @@ async fn main() {
     }
     println!("[{}] main: done", t());
 }
+// ANCHOR_END: main
 // ANCHOR_END: ticker

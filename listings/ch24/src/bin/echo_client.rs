@@ -21,7 +21,7 @@ struct Options {
 #[tokio::main]
 async fn main() {
     let options = parse().unwrap_or_else(|e| ch24::fail(e));
-    ch24::raise_fd_limit().unwrap_or_else(|e| ch24::fail(e));
+    ch24::check_fd_limit().unwrap_or_else(|e| ch24::fail(e));
     let start = Instant::now();
     let barrier = Arc::new(Barrier::new(options.clients));
     let options = Arc::new(options);

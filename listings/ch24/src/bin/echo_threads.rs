@@ -2,7 +2,7 @@
 //! connection, blocking reads and writes.
 
 use ch24::{
-    BACKLOG, LINGER, MAX_LINE, TOO_LONG, fail, listen_addr, raise_fd_limit,
+    BACKLOG, LINGER, MAX_LINE, TOO_LONG, check_fd_limit, fail, listen_addr,
 };
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 fn main() {
     let addr = listen_addr("echo_threads").unwrap_or_else(|e| fail(e));
-    raise_fd_limit().unwrap_or_else(|e| fail(e));
+    check_fd_limit().unwrap_or_else(|e| fail(e));
     let listener = TcpListener::bind(addr)
         .and_then(lengthen_backlog)
         .unwrap_or_else(|e| fail(format!("cannot listen on {addr}: {e}")));

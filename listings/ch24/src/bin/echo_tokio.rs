@@ -1,7 +1,7 @@
 //! The line echo server on tokio: one task per connection.
 
 use ch24::{
-    BACKLOG, LINGER, MAX_LINE, TOO_LONG, fail, listen_addr, raise_fd_limit,
+    BACKLOG, LINGER, MAX_LINE, TOO_LONG, check_fd_limit, fail, listen_addr,
 };
 use std::io::Write;
 use std::net::SocketAddr;
@@ -13,7 +13,7 @@ use tokio::net::{TcpListener, TcpSocket, TcpStream};
 
 fn main() {
     let addr = listen_addr("echo_tokio").unwrap_or_else(|e| fail(e));
-    raise_fd_limit().unwrap_or_else(|e| fail(e));
+    check_fd_limit().unwrap_or_else(|e| fail(e));
     // Built by hand rather than with `#[tokio::main]`, whose generated code
     // panics (`Failed building the Runtime`) when, say, no file descriptor
     // is left for epoll.
@@ -54,6 +54,7 @@ async fn serve(addr: SocketAddr) {
 
 /// `TcpListener::bind` with a longer backlog: `bind` asks for 128, and a
 /// thousand clients connecting at once would overflow it.
+// ANCHOR: listen
 fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     let socket = match addr {
         SocketAddr::V4(_) => TcpSocket::new_v4()?,
@@ -65,6 +66,7 @@ fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     socket.bind(addr)?;
     socket.listen(BACKLOG)
 }
+// ANCHOR_END: listen
 
 // ANCHOR: echo
 /// Echoes lines until the client leaves or sends a line that is too long.

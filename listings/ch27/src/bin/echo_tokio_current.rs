@@ -19,7 +19,9 @@ const BACKLOG: u32 = 1024;
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let addr = listen_addr("echo_tokio_current").unwrap_or_else(|e| fail(e));
-    raise_fd_limit();
+    if let Err(e) = raise_fd_limit() {
+        fail(format!("cannot read the open-file limit: {e}"));
+    }
     let listener = listen(addr)
         .unwrap_or_else(|e| fail(format!("cannot listen on {addr}: {e}")));
     let local = listener.local_addr().unwrap_or_else(|e| fail(e));
@@ -42,24 +44,33 @@ async fn main() {
 }
 
 /// Chapter 24's `listen`: `bind` with a backlog of [`BACKLOG`].
+// ANCHOR: listen SAME-AS: listings/ch24/src/bin/echo_tokio.rs#listen
 fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     let socket = match addr {
         SocketAddr::V4(_) => TcpSocket::new_v4()?,
         SocketAddr::V6(_) => TcpSocket::new_v6()?,
     };
+    // As `bind` does on Unix: a restarted server can take the port at once.
     #[cfg(unix)]
     socket.set_reuseaddr(true)?;
     socket.bind(addr)?;
     socket.listen(BACKLOG)
 }
+// ANCHOR_END: listen
 
-/// The same loop as chapter 24's `echo`.
+// Chapter 24's `echo`, unchanged.
+// ANCHOR: echo SAME-AS: listings/ch24/src/bin/echo_tokio.rs#echo
+/// Echoes lines until the client leaves or sends a line that is too long.
+/// Any I/O error (a reset, a broken pipe) ends this connection only.
 async fn echo(socket: TcpStream) -> io::Result<()> {
     let (reader, mut writer) = socket.into_split();
     let mut reader = BufReader::new(reader);
     let mut line = Vec::new();
     loop {
         line.clear();
+        // At most one byte more than a line may hold: `read_until` alone
+        // would buffer a line without end, and `read_line`/`lines()`
+        // would also reject bytes that are not UTF-8.
         let limit = MAX_LINE as u64 + 1;
         (&mut reader)
             .take(limit)
@@ -68,16 +79,19 @@ async fn echo(socket: TcpStream) -> io::Result<()> {
         if line.last() != Some(&b'\n') {
             if line.len() > MAX_LINE {
                 writer.write_all(TOO_LONG).await?;
-                // As in chapter 24: no more replies, then discard input
-                // for at most LINGER, so that closing does not reset the
-                // connection and drop the replies not yet sent.
+                // Returning now would close a socket with unread input:
+                // Linux would reset it and drop the replies not yet sent.
+                // Say "no more replies" (FIN), then discard what the client
+                // still sends until it closes, for at most LINGER.
                 writer.shutdown().await?;
                 let mut sink = io::sink();
                 let discard = io::copy(&mut reader, &mut sink);
                 let _ = tokio::time::timeout(LINGER, discard).await;
             }
+            // Otherwise the client left, maybe mid-line: nothing to echo.
             return Ok(());
         }
         writer.write_all(&line).await?;
     }
 }
+// ANCHOR_END: echo

@@ -101,12 +101,13 @@ fn millis(options: &Options, key: &str) -> Result<Duration, String> {
 /// Says clearly when the open-file limit is too low for `conns`
 /// connections, after raising it as far as this process may.
 fn need_fds(conns: u64) -> Result<(), String> {
-    let limit = raise_fd_limit();
+    let limit = raise_fd_limit()
+        .map_err(|e| format!("cannot read the open-file limit: {e}"))?;
     let needed = conns + SPARE_FDS;
     if limit < needed {
         return Err(format!(
-            "{conns} connections need {needed} open files, but the hard \
-             limit (RLIMIT_NOFILE) is {limit}: raise it (`ulimit -Hn`, \
+            "{conns} connections need {needed} open files, but \
+             RLIMIT_NOFILE allows {limit}: raise it (`ulimit -Hn`, \
              LimitNOFILE=) or ask for fewer connections"
         ));
     }
