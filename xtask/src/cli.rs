@@ -164,7 +164,7 @@ pub enum Command {
             long,
             value_name = "N",
             default_value_t = bench::ROUNDS,
-            value_parser = at_least_one()
+            value_parser = at_least_one
         )]
         rounds: usize,
     },
@@ -184,7 +184,7 @@ pub enum Command {
             long,
             value_name = "N",
             default_value_t = bench_net::ROUNDS,
-            value_parser = at_least_one()
+            value_parser = at_least_one
         )]
         rounds: usize,
     },
@@ -289,8 +289,11 @@ impl ExerciseArgs {
 }
 
 /// A round count: a whole number, at least 1.
-fn at_least_one() -> clap::builder::RangedU64ValueParser<usize> {
-    clap::builder::RangedU64ValueParser::new().range(1..)
+fn at_least_one(value: &str) -> Result<usize, String> {
+    match value.parse() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("a round count is a whole number >= 1".to_string()),
+    }
 }
 
 #[cfg(test)]
@@ -509,10 +512,12 @@ mod tests {
         let declared: BTreeSet<&str> =
             command.get_subcommands().map(|c| c.get_name()).collect();
         let named: BTreeSet<&str> = rows.keys().map(String::as_str).collect();
-        assert_eq!(
-            named, declared,
+        let missing: Vec<_> = declared.difference(&named).collect();
+        let unknown: Vec<_> = named.difference(&declared).collect();
+        assert!(
+            missing.is_empty() && unknown.is_empty(),
             "{path}: the command table must name exactly the commands of \
-             xtask/src/cli.rs (left: the table, right: cli.rs)"
+             xtask/src/cli.rs; missing: {missing:?}, not declared: {unknown:?}"
         );
         for sub in command.get_subcommands() {
             let (lines, mentioned) = &rows[sub.get_name()];
