@@ -27,22 +27,10 @@ pub const FIGURES: &str = "src/generated/ch12-figures.md";
 /// How many times each program runs by default. The figures vary between
 /// runs of the same machine (the cross-CPU thread switch most), so the
 /// page gives the median and the range over the rounds, never one run.
-const ROUNDS: usize = 5;
+pub const ROUNDS: usize = 5;
 
 /// `cargo xtask bench [--rounds N]`.
-pub fn run(root: &Path, args: &[String]) -> Result {
-    let rounds = match args {
-        [] => ROUNDS,
-        [flag, n] if flag == "--rounds" => match n.parse() {
-            Ok(n) if n >= 1 => n,
-            _ => {
-                return Err(
-                    format!("--rounds takes a number >= 1, not `{n}`").into()
-                );
-            }
-        },
-        _ => return Err("bench takes only --rounds N".into()),
-    };
+pub fn run(root: &Path, rounds: usize) -> Result {
     let start = Instant::now();
     cmd::run(cmd::cargo().current_dir(root).args([
         "build",

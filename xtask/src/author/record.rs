@@ -27,11 +27,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-pub fn run(root: &Path, args: &[String]) -> Result {
-    let python_only = args.iter().any(|a| a == "--python");
-    let only: Vec<String> =
-        args.iter().filter(|a| *a != "--python").cloned().collect();
-    let (listings, problems) = listings::discover(root, &only);
+pub fn run(root: &Path, python_only: bool, only: &[String]) -> Result {
+    let (listings, problems) = listings::discover(root, only);
     if !problems.is_empty() {
         return Err(problems.join("\n").into());
     }

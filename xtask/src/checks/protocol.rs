@@ -138,39 +138,23 @@ impl Options {
 }
 
 /// `cargo xtask protocol [--fuzz-seed S] [--fuzz-cases N] [NAME..]`.
-pub fn run_selected(root: &Path, args: &[String]) -> Result {
+/// Either option replays the fuzzer alone: the given seed (or a new one)
+/// and its first `cases` cases, without a time limit, so that a failure
+/// comes back case for case.
+pub fn run_selected(
+    root: &Path,
+    only: &[String],
+    seed: Option<u64>,
+    cases: Option<usize>,
+) -> Result {
     let mut options = Options::full();
-    let mut only = Vec::new();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut number = |flag: &str| -> Result<u64> {
-            let value = args.next().ok_or(format!("{flag} needs a number"))?;
-            Ok(value
-                .parse()
-                .map_err(|_| format!("{flag}: not a number: `{value}`"))?)
-        };
-        match arg.as_str() {
-            "--fuzz-seed" => {
-                options.fuzz.seed = number(arg)?;
-                options.phases = Phases::Fuzz;
-                options.fuzz.time = None;
-            }
-            "--fuzz-cases" => {
-                options.fuzz.cases = number(arg)? as usize;
-                options.phases = Phases::Fuzz;
-                options.fuzz.time = None;
-            }
-            flag if flag.starts_with('-') => {
-                return Err(format!(
-                    "protocol takes --fuzz-seed N, --fuzz-cases N and \
-                     server names, not `{flag}`"
-                )
-                .into());
-            }
-            name => only.push(name.to_string()),
-        }
+    if seed.is_some() || cases.is_some() {
+        options.phases = Phases::Fuzz;
+        options.fuzz.time = None;
+        options.fuzz.seed = seed.unwrap_or(options.fuzz.seed);
+        options.fuzz.cases = cases.unwrap_or(options.fuzz.cases);
     }
-    check_with(root, &only, &options).finish()
+    check_with(root, only, &options).finish()
 }
 
 /// The whole check, as `cargo xtask test` runs it.

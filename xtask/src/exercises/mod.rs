@@ -412,54 +412,49 @@ pub fn run_program(program: &Path, dir: &Path) -> Result<Run> {
     running::run_with_timeout(&mut command, timeout())
 }
 
-const USAGE: &str = "\
-usage: cargo xtask exercise --list
-       cargo xtask exercise --status
-       cargo xtask exercise --check
-       cargo xtask exercise NAME [--solution] [--path DIR]
-
-  NAME              build and run your edited listings/chNN/examples/NAME.rs
-                    and check its output
-  NAME --solution   check the reference solution instead
-  NAME --path DIR   check DIR/examples/NAME.rs, in a listing folder you
-                    copied out of the book (DIR is that folder)
-  --check           what `cargo xtask test` checks: every solution passes,
-                    every untouched starter fails, starter = solution
-                    outside the marked regions
-";
+/// What `cargo xtask exercise` was asked to do (declared in cli.rs).
+pub enum Action {
+    /// `--list`.
+    List,
+    /// `--status`.
+    Status,
+    /// `--check`.
+    Check,
+    /// `NAME [--solution | --path DIR]`.
+    One {
+        name: String,
+        solution: bool,
+        path: Option<PathBuf>,
+    },
+}
 
 /// `cargo xtask exercise ...`.
-pub fn run(root: &Path, args: &[String]) -> Result {
+pub fn run(root: &Path, action: Action) -> Result {
     let (exercises, problems) = discover(root);
     for problem in &problems {
         eprintln!("warning: {problem}");
     }
-    match args {
-        [flag] if flag == "--list" => {
+    match action {
+        Action::List => {
             list(root, &exercises);
             Ok(())
         }
-        [flag] if flag == "--status" => status(root, &exercises),
-        [flag] if flag == "--check" => check::run_alone(root),
-        [name, rest @ ..] if !name.starts_with('-') => {
-            let exercise = exercises
-                .iter()
-                .find(|e| &e.name == name)
-                .ok_or_else(|| {
+        Action::Status => status(root, &exercises),
+        Action::Check => check::run_alone(root),
+        Action::One {
+            name,
+            solution,
+            path,
+        } => {
+            let exercise =
+                exercises.iter().find(|e| e.name == name).ok_or_else(|| {
                     format!(
                         "没有叫 `{name}` 的练习；`cargo xtask exercise --list` \
                          列出全部"
                     )
                 })?;
-            let (solution, path) = match rest {
-                [] => (false, None),
-                [flag] if flag == "--solution" => (true, None),
-                [flag, dir] if flag == "--path" => (false, Some(dir)),
-                _ => return Err(USAGE.into()),
-            };
-            one(root, exercise, solution, path.map(PathBuf::from))
+            one(root, exercise, solution, path)
         }
-        _ => Err(USAGE.into()),
     }
 }
 

@@ -62,12 +62,9 @@ pub fn orphans(dir: &Path, found: &[Found]) -> Vec<PathBuf> {
         .collect()
 }
 
-pub fn run(root: &Path, args: &[String]) -> Result {
-    let all = match args {
-        [] => false,
-        [flag] if flag == "--all" => true,
-        _ => return Err("diagrams takes only --all".into()),
-    };
+/// `cargo xtask diagrams [--all]`: `all` redraws the diagrams that
+/// already have their SVGs too.
+pub fn run(root: &Path, all: bool) -> Result {
     let dir = root.join(DIR);
     fs::create_dir_all(&dir)?;
     let found = discover(root)?;

@@ -24,30 +24,10 @@ use std::time::Instant;
 
 /// The file chapter 27 includes, relative to the repository root.
 pub const FIGURES: &str = "src/generated/ch27-figures.md";
-const ROUNDS: usize = 3;
+pub const ROUNDS: usize = 3;
 
 /// `cargo xtask bench-net [--quick] [--rounds N]`.
-pub fn run(root: &Path, args: &[String]) -> Result {
-    let mut rounds = ROUNDS;
-    let mut quick_only = false;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--quick" => quick_only = true,
-            "--rounds" => {
-                rounds = match args.next().map(|n| n.parse()) {
-                    Some(Ok(n)) if n >= 1 => n,
-                    _ => return Err("--rounds takes a number >= 1".into()),
-                }
-            }
-            other => {
-                return Err(format!(
-                    "bench-net takes --quick and --rounds N, not `{other}`"
-                )
-                .into());
-            }
-        }
-    }
+pub fn run(root: &Path, quick_only: bool, rounds: usize) -> Result {
     if quick_only {
         return quick(root);
     }
@@ -108,7 +88,7 @@ pub fn run(root: &Path, args: &[String]) -> Result {
     );
     // The charts are mermaid in the figures file; the book shows them as
     // SVGs drawn for the light and the dark theme (Node.js, Chromium).
-    crate::site::diagrams::run(root, &[])
+    crate::site::diagrams::run(root, false)
 }
 
 /// The sanity run: one round of the quick plan; every figure there.
