@@ -4,10 +4,12 @@
 //! reproduced by copying the line. See README.md for the commands.
 
 // Shared by every command: running commands, the listings' layout, the
-// check report, walking the sources, the pinned tools.
+// check report, walking the sources, the pinned tools, the servers under
+// test.
 mod cmd;
 mod listings;
 mod report;
+mod run;
 mod stats;
 mod tools;
 mod walk;
