@@ -59,7 +59,11 @@ const DRAIN_SECS: u64 = 5;
 const START: Duration = Duration::from_secs(30);
 const SLACK: Duration = Duration::from_millis(1500);
 
-/// Both servers, both scenarios: one check each.
+/// One scenario against a server started by the command, named by its
+/// source file.
+type Scenario = fn(Command, &str) -> Result;
+
+/// Both servers, every scenario: one check each.
 pub fn check(root: &Path) -> Report {
     let mut report = Report::default();
     let built = cmd::run(cmd::cargo().current_dir(root).args([
@@ -84,38 +88,24 @@ pub fn check(root: &Path) -> Report {
         c.current_dir(root);
         c
     };
-    let servers = [RUST_BIN, PYTHON];
-    for source in servers {
-        let drain = if source == RUST_BIN && built.is_err() {
-            Err("not run: ch25 does not build".into())
-        } else {
-            drain_all(command_for(source), source)
-        };
-        report.record(
-            &format!("graceful shutdown {source}: {CLIENTS} clients drained"),
-            drain,
-        );
-        let cut = if source == RUST_BIN && built.is_err() {
-            Err("not run: ch25 does not build".into())
-        } else {
-            cut_at_limit(command_for(source), source)
-        };
-        report.record(
-            &format!("graceful shutdown {source}: cut at the drain limit"),
-            cut,
-        );
-        let refused = if source == RUST_BIN && built.is_err() {
-            Err("not run: ch25 does not build".into())
-        } else {
-            refuse_pipelined(command_for(source), source)
-        };
-        report.record(
-            &format!(
-                "graceful shutdown {source}: a long line refused with \
-                 data behind it"
+    for source in [RUST_BIN, PYTHON] {
+        let scenarios: [(String, Scenario); 3] = [
+            (format!("{CLIENTS} clients drained"), drain_all),
+            ("cut at the drain limit".into(), cut_at_limit),
+            (
+                "a long line refused with data behind it".into(),
+                refuse_pipelined,
             ),
-            refused,
-        );
+        ];
+        for (what, scenario) in scenarios {
+            let result = if source == RUST_BIN && built.is_err() {
+                Err("not run: ch25 does not build".into())
+            } else {
+                scenario(command_for(source), source)
+            };
+            report
+                .record(&format!("graceful shutdown {source}: {what}"), result);
+        }
     }
     for source in [RUST_IN_PROCESS, PYTHON_IN_PROCESS] {
         let result = if source == RUST_IN_PROCESS && built.is_err() {

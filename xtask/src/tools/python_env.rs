@@ -76,7 +76,7 @@ impl PythonEnv {
     fn install_in(&self, cache: &Path, python3: &Path) -> Result {
         let dir = self.dir_in(cache);
         if self.works(&dir) {
-            println!("{} is installed in {}", self.what, dir.display());
+            println!("installed: {} in {}", self.what, dir.display());
             return Ok(());
         }
         let building = cache.join(format!(
