@@ -194,11 +194,10 @@ fn in_process(mut command: Command, source: &str) -> Result {
 /// Starts a server with `--drain-secs drain`; its output is shown, and its
 /// stdout lines are what the scenarios wait for.
 fn start_server(
-    command: Command,
+    mut command: Command,
     source: &str,
     drain: u64,
 ) -> Result<ServerProcess> {
-    let mut command = command;
     command.arg("--drain-secs").arg(drain.to_string());
     Ok(ServerProcess::start(command, Output::Shown, START)
         .map_err(|e| format!("{source}: {e}"))?)
