@@ -5,11 +5,13 @@
 //! (`cargo xtask help`).
 
 // Shared by every command: the command line, running commands, the
-// listings' layout, the check report, walking the sources, the pinned tools.
+// listings' layout, the check report, walking the sources, the pinned tools,
+// the servers under test.
 mod cli;
 mod cmd;
 mod listings;
 mod report;
+mod run;
 mod stats;
 mod tools;
 mod walk;

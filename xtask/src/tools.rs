@@ -1,10 +1,15 @@
 //! The pinned mdBook tools, installed into a per-user cache outside the
-//! clone so that every clone (and CI) on the machine reuses one build.
+//! clone so that every clone (and CI) on the machine reuses one build; the
+//! pinned Python virtualenvs live there too ([`PythonEnv`]).
 //!
 //! Each tool lives in `<cache>/<name>-<version>/bin/<name>`, installed with
 //! `cargo install --locked --root`. `~/.cargo/bin` is never touched, and
 //! whatever mdBook happens to be on PATH is never used: the cache comes
 //! first on the PATH of every command that needs the tools.
+
+mod python_env;
+
+pub use python_env::PythonEnv;
 
 use crate::{Result, cmd};
 use std::ffi::OsString;

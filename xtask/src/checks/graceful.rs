@@ -27,12 +27,13 @@
 
 use super::running;
 use crate::report::Report;
+use crate::run::server::{self, Output, Program, ServerProcess, Signal};
+use crate::run::socket;
 use crate::{Result, cmd};
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -58,7 +59,11 @@ const DRAIN_SECS: u64 = 5;
 const START: Duration = Duration::from_secs(30);
 const SLACK: Duration = Duration::from_millis(1500);
 
-/// Both servers, both scenarios: one check each.
+/// One scenario against a server started by the command, named by its
+/// source file.
+type Scenario = fn(Command, &str) -> Result;
+
+/// Both servers, every scenario: one check each.
 pub fn check(root: &Path) -> Report {
     let mut report = Report::default();
     let built = cmd::run(cmd::cargo().current_dir(root).args([
@@ -72,49 +77,35 @@ pub fn check(root: &Path) -> Report {
         "ch25",
     ]));
     let bin = cmd::target_dir(root).join("debug/echo_graceful");
-    let server = |source: &str| {
-        let mut c = if source == RUST_BIN {
-            Command::new(&bin)
+    let python = root.join(PYTHON);
+    let command_for = |source: &str| {
+        let program = if source == RUST_BIN {
+            Program::Binary(&bin)
         } else {
-            let mut c = Command::new("python3");
-            c.arg("-u").arg(root.join(PYTHON));
-            c
+            Program::Python(&python)
         };
+        let mut c = server::command(program, &[], "127.0.0.1:0");
         c.current_dir(root);
         c
     };
-    let servers = [RUST_BIN, PYTHON];
-    for source in servers {
-        let drain = if source == RUST_BIN && built.is_err() {
-            Err("not run: ch25 does not build".into())
-        } else {
-            drain_all(server(source), source)
-        };
-        report.record(
-            &format!("graceful shutdown {source}: {CLIENTS} clients drained"),
-            drain,
-        );
-        let cut = if source == RUST_BIN && built.is_err() {
-            Err("not run: ch25 does not build".into())
-        } else {
-            cut_at_limit(server(source), source)
-        };
-        report.record(
-            &format!("graceful shutdown {source}: cut at the drain limit"),
-            cut,
-        );
-        let refused = if source == RUST_BIN && built.is_err() {
-            Err("not run: ch25 does not build".into())
-        } else {
-            refuse_pipelined(server(source), source)
-        };
-        report.record(
-            &format!(
-                "graceful shutdown {source}: a long line refused with \
-                 data behind it"
+    for source in [RUST_BIN, PYTHON] {
+        let scenarios: [(String, Scenario); 3] = [
+            (format!("{CLIENTS} clients drained"), drain_all),
+            ("cut at the drain limit".into(), cut_at_limit),
+            (
+                "a long line refused with data behind it".into(),
+                refuse_pipelined,
             ),
-            refused,
-        );
+        ];
+        for (what, scenario) in scenarios {
+            let result = if source == RUST_BIN && built.is_err() {
+                Err("not run: ch25 does not build".into())
+            } else {
+                scenario(command_for(source), source)
+            };
+            report
+                .record(&format!("graceful shutdown {source}: {what}"), result);
+        }
     }
     for source in [RUST_IN_PROCESS, PYTHON_IN_PROCESS] {
         let result = if source == RUST_IN_PROCESS && built.is_err() {
@@ -200,130 +191,69 @@ fn in_process(mut command: Command, source: &str) -> Result {
     .into())
 }
 
-/// A started server: killed when dropped, so no failure leaks a process.
-struct Server {
-    child: Child,
-    lines: Receiver<String>,
-    addr: String,
-    source: String,
+/// Starts a server with `--drain-secs drain`; its output is shown, and its
+/// stdout lines are what the scenarios wait for.
+fn start_server(
+    mut command: Command,
+    source: &str,
+    drain: u64,
+) -> Result<ServerProcess> {
+    command.arg("--drain-secs").arg(drain.to_string());
+    Ok(ServerProcess::start(command, Output::Shown, START)
+        .map_err(|e| format!("{source}: {e}"))?)
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// The next stdout line starting with `prefix`, skipping others.
+fn wait_for_line(
+    server: &ServerProcess,
+    source: &str,
+    prefix: &str,
+    limit: Duration,
+) -> Result<String> {
+    server.wait_for_line(prefix, limit).ok_or_else(|| {
+        format!(
+            "{source}: no stdout line starting with `{prefix}` within \
+             {limit:?}{}",
+            server.stderr_tail()
+        )
+        .into()
+    })
+}
+
+/// Waits for the exit; fails if it comes later than `limit` after
+/// `start` (the signal). Returns the time since `start` and whether the
+/// exit was a success.
+fn exited_within(
+    server: &mut ServerProcess,
+    source: &str,
+    start: Instant,
+    limit: Duration,
+) -> Result<(Duration, bool)> {
+    let left = limit.saturating_sub(start.elapsed());
+    match server.wait_exit(left)? {
+        Some(status) => Ok((start.elapsed(), status.success())),
+        None => Err(format!(
+            "{source}: still running {limit:?} after the signal{}",
+            server.stderr_tail()
+        )
+        .into()),
     }
 }
 
-impl Server {
-    fn start(mut command: Command, source: &str, drain: u64) -> Result<Self> {
-        command
-            .args(["--listen", "127.0.0.1:0", "--drain-secs"])
-            .arg(drain.to_string())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        cmd::echo(&command);
-        let mut child = command
-            .spawn()
-            .map_err(|e| format!("{source}: cannot start: {e}"))?;
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (tx, lines) = channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
-                println!("    server: {line}");
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut server = Server {
-            child,
-            lines,
-            addr: String::new(),
-            source: source.to_string(),
-        };
-        let first = server.wait_for_line("listening on ", START)?;
-        server.addr = first["listening on ".len()..].to_string();
-        Ok(server)
-    }
-
-    /// The next stdout line starting with `prefix`, skipping others.
-    fn wait_for_line(&self, prefix: &str, limit: Duration) -> Result<String> {
-        let deadline = Instant::now() + limit;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) if line.starts_with(prefix) => return Ok(line),
-                Ok(_) => {}
-                Err(_) => {
-                    return Err(format!(
-                        "{}: no stdout line starting with `{prefix}` \
-                         within {limit:?}",
-                        self.source
-                    )
-                    .into());
-                }
-            }
-        }
-    }
-
-    /// Sends SIGINT (2) or SIGTERM (15).
-    fn signal(&self, number: i32) -> Result {
-        unsafe extern "C" {
-            fn kill(pid: i32, signal: i32) -> i32;
-        }
-        // SAFETY: `kill` has no memory-safety preconditions; the pid is
-        // our own child, not yet reaped (reaping happens in `exit`/drop).
-        if unsafe { kill(self.child.id() as i32, number) } != 0 {
-            return Err(format!(
-                "{}: cannot send signal {number}",
-                self.source
-            )
-            .into());
-        }
-        Ok(())
-    }
-
-    /// Waits for the exit; fails if it comes later than `limit` after
-    /// `start` (the signal). Returns the time since `start`.
-    fn exit(
-        &mut self,
-        start: Instant,
-        limit: Duration,
-    ) -> Result<(Duration, bool)> {
-        loop {
-            if let Some(status) = self.child.try_wait()? {
-                return Ok((start.elapsed(), status.success()));
-            }
-            if start.elapsed() > limit {
-                return Err(format!(
-                    "{}: still running {limit:?} after the signal",
-                    self.source
-                )
-                .into());
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    /// After the signal the listening socket must be closed.
-    fn expect_refused(&self) -> Result {
-        match TcpStream::connect(&self.addr) {
-            Err(e) if e.kind() == ErrorKind::ConnectionRefused => Ok(()),
-            Err(e) => Err(format!(
-                "{}: a connection after SIGINT failed, but not as refused: \
-                 {e}",
-                self.source
-            )
-            .into()),
-            Ok(_) => Err(format!(
-                "{}: a connection after SIGINT was accepted (the server \
-                 must stop accepting)",
-                self.source
-            )
-            .into()),
-        }
+/// After the signal the listening socket must be closed.
+fn expect_refused(addr: &str, source: &str) -> Result {
+    match TcpStream::connect(addr) {
+        Err(e) if e.kind() == ErrorKind::ConnectionRefused => Ok(()),
+        Err(e) => Err(format!(
+            "{source}: a connection after SIGINT failed, but not as refused: \
+             {e}"
+        )
+        .into()),
+        Ok(_) => Err(format!(
+            "{source}: a connection after SIGINT was accepted (the server \
+             must stop accepting)"
+        )
+        .into()),
     }
 }
 
@@ -394,29 +324,36 @@ fn client(
 }
 
 fn drain_all(command: Command, source: &str) -> Result {
-    let mut server = Server::start(command, source, DRAIN_SECS)?;
+    let mut server = start_server(command, source, DRAIN_SECS)?;
     let signalled = Arc::new(Barrier::new(CLIENTS + 1));
     let refused = Arc::new(Barrier::new(CLIENTS + 1));
     let clients: Vec<_> = (0..CLIENTS)
         .map(|id| {
-            let (addr, s, r) =
-                (server.addr.clone(), signalled.clone(), refused.clone());
+            let (addr, s, r) = (
+                server.addr().to_string(),
+                signalled.clone(),
+                refused.clone(),
+            );
             thread::spawn(move || client(&addr, id, &s, &r))
         })
         .collect();
     // Every client has had its first line echoed: all are being served.
     signalled.wait();
     let start = Instant::now();
-    let sent = server.signal(2);
-    let stopped = sent.and_then(|()| server.wait_for_line("SIGINT: ", START));
-    let refusal = stopped.and_then(|_| server.expect_refused());
+    let sent: Result = server
+        .signal(Signal::Interrupt)
+        .map_err(|e| format!("{source}: {e}").into());
+    let stopped =
+        sent.and_then(|()| wait_for_line(&server, source, "SIGINT: ", START));
+    let refusal = stopped.and_then(|_| expect_refused(server.addr(), source));
     refused.wait();
     let mut problems: Vec<String> = clients
         .into_iter()
         .filter_map(|c| c.join().unwrap_or(Err("client panicked".into())).err())
         .collect();
     let limit = Duration::from_secs(DRAIN_SECS) + SLACK;
-    let exit = refusal.and_then(|()| server.exit(start, limit));
+    let exit =
+        refusal.and_then(|()| exited_within(&mut server, source, start, limit));
     match exit {
         Ok((after, true)) => {
             println!("    {source}: exit 0, {after:.2?} after SIGINT");
@@ -440,18 +377,21 @@ fn drain_all(command: Command, source: &str) -> Result {
 }
 
 fn cut_at_limit(command: Command, source: &str) -> Result {
-    let mut server = Server::start(command, source, 1)?;
-    let mut stream = TcpStream::connect(&server.addr)?;
+    let mut server = start_server(command, source, 1)?;
+    let mut stream = TcpStream::connect(server.addr())?;
     stream.set_read_timeout(Some(Duration::from_secs(20)))?;
     stream.write_all(b"still here\n")?;
     let mut echoed = [0; 11];
     stream.read_exact(&mut echoed)?;
     // SIGTERM here, SIGINT above: the server must stop on either.
     let start = Instant::now();
-    server.signal(15)?;
-    server.wait_for_line("SIGTERM: ", START)?;
-    let (after, ok) = server.exit(start, Duration::from_secs(1) + SLACK)?;
-    let cut = server.wait_for_line("cut connection #1 ", SLACK);
+    server
+        .signal(Signal::Terminate)
+        .map_err(|e| format!("{source}: {e}"))?;
+    wait_for_line(&server, source, "SIGTERM: ", START)?;
+    let limit = Duration::from_secs(1) + SLACK;
+    let (after, ok) = exited_within(&mut server, source, start, limit)?;
+    let cut = wait_for_line(&server, source, "cut connection #1 ", SLACK);
     let mut rest = Vec::new();
     let closed = stream.read_to_end(&mut rest);
     if after < Duration::from_millis(900) {
@@ -486,11 +426,11 @@ fn cut_at_limit(command: Command, source: &str) -> Result {
 /// The answer the server owes to `valid` lines, a 9,000-byte line and
 /// `junk` bytes after it, all sent before the client reads anything.
 fn refuse_pipelined(command: Command, source: &str) -> Result {
-    let server = Server::start(command, source, DRAIN_SECS)?;
+    let server = start_server(command, source, DRAIN_SECS)?;
     let mut problems = Vec::new();
     for round in 0..3 {
         for (valid, junk) in [(100, 100_000), (1000, 2_000_000)] {
-            if let Err(e) = pipelined(&server.addr, valid, junk) {
+            if let Err(e) = pipelined(server.addr(), valid, junk) {
                 problems.push(format!(
                     "round {round}, {valid} lines + {junk} bytes: {e}"
                 ));
@@ -516,7 +456,7 @@ fn pipelined(
     let mut stream = TcpStream::connect(addr).map_err(|e| e.to_string())?;
     // A small receive buffer keeps the echoes waiting in the server's send
     // buffer, where a reset would throw them away.
-    small_receive_buffer(&stream)?;
+    socket::small_receive_buffer(&stream)?;
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .map_err(|e| e.to_string())?;
@@ -554,45 +494,4 @@ fn pipelined(
             Err(e) => e.to_string(),
         }
     ))
-}
-
-fn small_receive_buffer(stream: &TcpStream) -> std::result::Result<(), String> {
-    use std::os::fd::AsRawFd;
-    /// An `int` option value. Declared with the same shape as the
-    /// `struct linger` of protocol/cases.rs, because Rust warns when two
-    /// declarations of one C function differ; `len` says the kernel reads
-    /// only the first field.
-    #[repr(C)]
-    struct IntOption {
-        value: i32,
-        unused: i32,
-    }
-    unsafe extern "C" {
-        fn setsockopt(
-            fd: i32,
-            level: i32,
-            name: i32,
-            value: *const IntOption,
-            len: u32,
-        ) -> i32;
-    }
-    // <asm-generic/socket.h>, used by x86_64 and aarch64 Linux.
-    const SOL_SOCKET: i32 = 1;
-    const SO_RCVBUF: i32 = 8;
-    let size = IntOption {
-        value: 4096,
-        unused: 0,
-    };
-    let len = std::mem::size_of::<i32>() as u32;
-    // SAFETY: a valid socket, and a pointer to at least `len` live bytes.
-    let rc = unsafe {
-        setsockopt(stream.as_raw_fd(), SOL_SOCKET, SO_RCVBUF, &size, len)
-    };
-    if rc != 0 {
-        return Err(format!(
-            "setsockopt(SO_RCVBUF): {}",
-            std::io::Error::last_os_error()
-        ));
-    }
-    Ok(())
 }

@@ -34,15 +34,15 @@ mod fuzz;
 mod model;
 mod pipelined;
 
-use super::python;
+use super::{python, running};
 use crate::report::Report;
+use crate::run::server::{self, Output, Program, ServerProcess};
+use crate::run::socket;
 use crate::{Result, cmd};
-use std::io::{BufRead, BufReader, Read};
+use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
-use std::{fs, thread};
 
 const CHAPTERS: [&str; 4] = ["ch23", "ch24", "ch25", "ch27"];
 /// How long a server may take to print its first line (a Python server on
@@ -116,6 +116,16 @@ pub enum Phases {
     Adversaries,
     /// Only the fuzzer (`--fuzz-seed`, `--fuzz-cases`).
     Fuzz,
+}
+
+impl Phases {
+    fn pipelined(self) -> bool {
+        matches!(self, Phases::All | Phases::Adversaries)
+    }
+
+    fn cases(self) -> bool {
+        self == Phases::All
+    }
 }
 
 pub struct Options {
@@ -201,7 +211,7 @@ pub fn check_with(root: &Path, only: &[String], options: &Options) -> Report {
         }
         return report;
     }
-    cases::raise_fd_limit();
+    socket::raise_fd_limit();
     for server in &servers {
         let start = Instant::now();
         let result = check_server(root, server, options).map(|()| {
@@ -241,127 +251,40 @@ fn prepare(root: &Path, servers: &[Server]) -> Result {
 }
 
 fn command(root: &Path, server: &Server, listen: &str) -> Command {
-    let mut command = if server.rust {
-        Command::new(cmd::target_dir(root).join("debug").join(&server.name))
+    let binary;
+    let program = if server.rust {
+        binary = cmd::target_dir(root).join("debug").join(&server.name);
+        Program::Binary(&binary)
     } else {
-        let mut c = Command::new(python::interpreter_for(&server.source));
-        c.arg("-u").arg(&server.source);
-        c.env("PYTHONDONTWRITEBYTECODE", "1");
-        c
+        Program::Python(&server.source)
     };
-    command.args(["--listen", listen]);
-    command
-}
-
-/// A running server, killed when dropped; its stderr is collected.
-pub struct Running {
-    child: Child,
-    stderr: mpsc::Receiver<String>,
-    stderr_seen: String,
-}
-
-impl Running {
-    /// Still running? Otherwise how it ended and what it said.
-    pub fn alive(&mut self) -> std::result::Result<(), String> {
-        match self.child.try_wait() {
-            Ok(None) => Ok(()),
-            Ok(Some(status)) => {
-                thread::sleep(Duration::from_millis(200));
-                Err(format!("the server exited ({status}){}", self.stderr()))
-            }
-            Err(e) => Err(format!("cannot wait for the server: {e}")),
-        }
-    }
-
-    /// The last lines the server wrote to stderr, for a failure message.
-    pub fn stderr(&mut self) -> String {
-        while let Ok(line) = self.stderr.try_recv() {
-            self.stderr_seen.push_str(&line);
-            self.stderr_seen.push('\n');
-        }
-        super::running::stderr_tail(&self.stderr_seen)
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    server::command(program, &[], listen)
 }
 
 /// Starts a server and reads its address from its first line.
 fn start(
     root: &Path,
     server: &Server,
-) -> std::result::Result<(Running, String), String> {
-    let mut command = command(root, server, "127.0.0.1:0");
-    cmd::echo(&command);
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start it: {e}"))?;
-    let (line_tx, line_rx) = mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    thread::spawn(move || {
-        let mut first = String::new();
-        let mut reader = BufReader::new(stdout);
-        let _ = line_tx.send(reader.read_line(&mut first).map(|_| first));
-        // Keep draining: a server that prints more must not block.
-        let _ = std::io::copy(&mut reader, &mut std::io::sink());
-    });
-    let (err_tx, err_rx) = mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if err_tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut running = Running {
-        child,
-        stderr: err_rx,
-        stderr_seen: String::new(),
-    };
-    let first = match line_rx.recv_timeout(STARTUP) {
-        Ok(Ok(line)) => line,
-        Ok(Err(e)) => return Err(format!("cannot read its stdout: {e}")),
-        Err(_) => {
-            return Err(format!(
-                "no first line within {STARTUP:?}{}",
-                running.stderr()
-            ));
-        }
-    };
-    let Some(addr) = first.trim_end().strip_prefix("listening on ") else {
-        thread::sleep(Duration::from_millis(200));
-        return Err(format!(
-            "its first line must be `listening on HOST:PORT`, not {:?}{}",
-            first.trim_end(),
-            running.stderr()
-        ));
-    };
-    Ok((running, addr.to_string()))
+) -> std::result::Result<ServerProcess, String> {
+    let command = command(root, server, "127.0.0.1:0");
+    ServerProcess::start(command, Output::Quiet, STARTUP)
 }
 
 /// The chosen phases against one server.
 fn check_server(root: &Path, server: &Server, options: &Options) -> Result {
     let source = rel(root, &server.source);
-    let (mut running, addr) =
+    let mut running =
         start(root, server).map_err(|e| format!("{source}: {e}"))?;
+    let addr = running.addr().to_string();
     let phases = options.phases;
     let fail = |e: String| format!("{source}: {e}");
     // The focused cases first: each self-test fault aimed at one of them
     // must be reported by that case, not by a fuzz case that happens to
     // hit the same fault first.
-    if phases == Phases::All {
+    if phases.cases() {
         cases::run_all(&addr, &mut running).map_err(fail)?;
     }
-    if phases != Phases::Fuzz {
+    if phases.pipelined() {
         let took = pipelined::run(&addr).map_err(fail)?;
         after(&addr, &mut running, "the pipelined long lines").map_err(fail)?;
         println!(
@@ -382,7 +305,7 @@ fn check_server(root: &Path, server: &Server, options: &Options) -> Result {
     // linger can run out before the refused client's data is read (then
     // closing resets the connection). The protocol bounds the linger in
     // time; it does not promise to outlast such a storm.
-    if phases == Phases::All {
+    if phases.cases() {
         let held = cases::run_many(&addr, &mut running).map_err(fail)?;
         println!("      {held} connections held at once");
         port_in_use(root, server, &addr).map_err(fail)?;
@@ -393,14 +316,14 @@ fn check_server(root: &Path, server: &Server, options: &Options) -> Result {
 /// After a phase the server must still run and answer a new client.
 fn after(
     addr: &str,
-    running: &mut Running,
+    running: &mut ServerProcess,
     phase: &str,
 ) -> std::result::Result<(), String> {
     running.alive().map_err(|e| format!("after {phase}: {e}"))?;
     cases::still_answers(addr).map_err(|e| {
         format!(
             "after {phase}: a new client gets no echo: {e}{}",
-            running.stderr()
+            running.stderr_tail()
         )
     })
 }
@@ -413,30 +336,15 @@ fn port_in_use(
     addr: &str,
 ) -> std::result::Result<(), String> {
     let what = format!("started again on {addr} (in use)");
-    let mut command = command(root, server, addr);
-    cmd::echo(&command);
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("{what}: cannot start it: {e}"))?;
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break status;
-        }
-        if start.elapsed() > STARTUP {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("{what}: still running after {STARTUP:?}"));
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    let mut stderr = String::new();
-    let _ = child.stderr.take().unwrap().read_to_string(&mut stderr);
+    let run =
+        running::run_with_timeout(&mut command(root, server, addr), STARTUP)
+            .map_err(|e| format!("{what}: {e}"))?;
+    if run.timed_out {
+        return Err(format!("{what}: still running after {STARTUP:?}"));
+    }
+    let (status, stderr) = (run.status, run.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
-    if status.success() {
+    if run.status_ok {
         return Err(format!("{what}: exited with success"));
     }
     let bad = lines.len() != 1

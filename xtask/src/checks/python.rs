@@ -15,7 +15,8 @@
 //! tool cache, never with the system Python's packages.
 
 use crate::report::Report;
-use crate::{Result, cmd, tools};
+use crate::tools::PythonEnv;
+use crate::{Result, cmd};
 use expected_output::Runner;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -163,88 +164,36 @@ pub fn check_python() -> Result {
         .map_err(Into::into)
 }
 
-/// `<tool cache>/python-gevent-<version>`.
 /// The interpreter that runs `source`: the gevent virtualenv's for a
-/// program that imports gevent, `python3` for the others.
+/// program that imports gevent, the bench virtualenv's for one that
+/// imports uvloop, curio or Twisted, `python3` for the others.
 pub fn interpreter_for(source: &Path) -> PathBuf {
     let text = fs::read_to_string(source).unwrap_or_default();
     if super::bench_venv::needs(&text) {
-        super::bench_venv::python()
+        super::bench_venv::env().python()
     } else if needs_gevent(&text) {
-        venv_python(&gevent_venv())
+        gevent_env().python()
     } else {
         PathBuf::from("python3")
     }
 }
 
-pub fn gevent_venv() -> PathBuf {
-    tools::cache_dir().join(format!("python-gevent-{GEVENT_VERSION}"))
+/// `<tool cache>/python-gevent-<version>`, with the pinned gevent.
+pub fn gevent_env() -> PythonEnv {
+    PythonEnv {
+        name: format!("python-gevent-{GEVENT_VERSION}"),
+        what: format!("gevent {GEVENT_VERSION}"),
+        requirements: GEVENT_REQUIREMENTS,
+        source_only: &[],
+        probe: "import gevent; print(gevent.__version__)",
+        expected: GEVENT_VERSION.to_string(),
+    }
 }
 
-fn venv_python(venv: &Path) -> PathBuf {
-    venv.join("bin").join("python3")
-}
-
-/// The virtualenv's Python imports the pinned gevent.
-fn gevent_works(venv: &Path) -> bool {
-    Command::new(venv_python(venv))
-        .args(["-c", "import gevent; print(gevent.__version__)"])
-        .output()
-        .is_ok_and(|out| {
-            out.status.success()
-                && String::from_utf8_lossy(&out.stdout).trim() == GEVENT_VERSION
-        })
-}
-
-/// Creates the gevent virtualenv in the tool cache unless it already works:
-/// `python3 -m venv`, then pip with every package pinned by hash. It is
-/// built beside its final place and renamed, so a half-built one is never
-/// used.
+/// Creates the gevent virtualenv in the tool cache unless it already works.
 pub fn install_gevent() -> Result {
     check_python()?;
-    let venv = gevent_venv();
-    if gevent_works(&venv) {
-        println!("gevent {GEVENT_VERSION} is installed in {}", venv.display());
-        return Ok(());
-    }
-    let building = tools::cache_dir().join(format!(
-        "python-gevent-{GEVENT_VERSION}.building-{}",
-        std::process::id()
-    ));
-    let _ = fs::remove_dir_all(&building);
-    fs::create_dir_all(tools::cache_dir())?;
-    cmd::run(Command::new("python3").args(["-m", "venv"]).arg(&building))
-        .map_err(|e| {
-            format!(
-                "{e}\ncannot create a virtualenv (Debian: apt-get install \
-                 python3-venv)"
-            )
-        })?;
-    let requirements = building.join("requirements.txt");
-    fs::write(&requirements, GEVENT_REQUIREMENTS)?;
-    cmd::run(
-        Command::new(venv_python(&building))
-            .args(["-m", "pip", "install", "--quiet", "--require-hashes"])
-            .args(["--only-binary=:all:", "--no-input", "-r"])
-            .arg(&requirements),
-    )?;
-    if venv.exists() {
-        // A broken or stale one (another Python, an older pin).
-        fs::remove_dir_all(&venv)?;
-    }
-    if fs::rename(&building, &venv).is_err() {
-        // Another process finished first; use its copy.
-        let _ = fs::remove_dir_all(&building);
-    }
-    if gevent_works(&venv) {
-        Ok(())
-    } else {
-        Err(format!(
-            "{}: gevent {GEVENT_VERSION} does not import after installing",
-            venv.display()
-        )
-        .into())
-    }
+    gevent_env().install()
 }
 
 /// `cargo xtask listings` and the self-test: the Python programs of the

@@ -3,7 +3,8 @@
 //! figure is kept per round with its key; a measurement that failed keeps
 //! its reason instead of a number.
 
-use super::servers::{LOADGEN_CPU, Running, SERVERS};
+use super::servers::{self, LOADGEN_CPU, SERVERS};
+use crate::run::server::ServerProcess;
 use crate::{Result, cmd};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -132,8 +133,13 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
     for &i in &order {
         let spec = &SERVERS[i];
         let figures = round.figures.entry(spec.label).or_default();
-        let mut server = Running::start(root, spec, plan.release)?;
-        println!("  {} on {} (pid {})", spec.label, server.addr, server.pid);
+        let server = servers::start(root, spec, plan.release)?;
+        println!(
+            "  {} on {} (pid {})",
+            spec.label,
+            server.addr(),
+            server.pid()
+        );
         // Memory first, on a server nobody has used yet.
         let counts: Vec<String> =
             plan.idle_counts.iter().map(usize::to_string).collect();
@@ -143,7 +149,7 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
             &server,
             "idle",
             &[
-                ("pid", server.pid.to_string()),
+                ("pid", server.pid().to_string()),
                 ("counts", counts.join(",")),
             ],
         );
@@ -174,8 +180,12 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
         // 2-CPU machine), and it shares its CPU with every other server of
         // the round. Killing it frees everything at once.
         drop(server);
-        let mut server = Running::start(root, spec, plan.release)?;
-        println!("  {} again, a new process (pid {})", spec.label, server.pid);
+        let mut server = servers::start(root, spec, plan.release)?;
+        println!(
+            "  {} again, a new process (pid {})",
+            spec.label,
+            server.pid()
+        );
         // A discarded run first, so that no figure includes what a fresh
         // process does on its first connections.
         let _ = loadgen(
@@ -239,7 +249,7 @@ pub fn round(root: &Path, plan: &Plan, number: usize) -> Result<Round> {
     for (i, mut server) in running {
         let spec = &SERVERS[i];
         if server.alive().is_err() {
-            server = Running::start(root, spec, plan.release)?;
+            server = servers::start(root, spec, plan.release)?;
         }
         let rates = [("low", round.low_rate), ("high", round.high_rate)];
         for (which, rate) in rates.into_iter().filter(|r| r.1 > 0) {
@@ -276,11 +286,11 @@ type Line = HashMap<String, String>;
 fn loadgen(
     root: &Path,
     plan: &Plan,
-    server: &Running,
+    server: &ServerProcess,
     what: &str,
     options: &[(&str, String)],
 ) -> std::result::Result<Vec<(String, Line)>, String> {
-    settle(server.pid);
+    settle(server.pid());
     let profile = if plan.release { "release" } else { "debug" };
     let bin = cmd::target_dir(root).join(profile).join("loadgen");
     let mut command = Command::new("taskset");
@@ -288,14 +298,15 @@ fn loadgen(
         .args(["-c", LOADGEN_CPU])
         .arg(bin)
         .arg(what)
-        .arg(&server.addr);
+        .arg(server.addr());
     for (key, value) in options {
         command.arg(format!("--{key}")).arg(value);
     }
-    let (started, before) = (std::time::Instant::now(), cpu_ticks(server.pid));
+    let (started, before) =
+        (std::time::Instant::now(), cpu_ticks(server.pid()));
     let out = cmd::capture(&mut command).map_err(|e| e.to_string())?;
     let (took, after) =
-        (started.elapsed().as_secs_f64(), cpu_ticks(server.pid));
+        (started.elapsed().as_secs_f64(), cpu_ticks(server.pid()));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     for line in stdout.lines() {

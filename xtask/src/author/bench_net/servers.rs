@@ -2,12 +2,10 @@
 //! with `taskset` on the server's CPU, listening on a free loopback port.
 
 use crate::checks::{bench_venv, python};
+use crate::run::server::{self, Output, Program, ServerProcess};
 use crate::{Result, cmd};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::thread;
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
 /// The CPU the load generator runs on; the servers get [`SERVER_CPU`].
@@ -71,30 +69,18 @@ pub const SERVERS: [Spec; 10] = [
 ];
 
 impl Spec {
-    fn python(&self) -> Option<PathBuf> {
-        self.program
-            .ends_with(".py")
-            .then(|| PathBuf::from(format!("listings/{}", self.program)))
-    }
-
     /// The command that runs this server, pinned to `cpu`.
     fn command(&self, root: &Path, profile: &str, cpu: &str) -> Command {
-        let mut command = Command::new("taskset");
-        command.args(["-c", cpu]);
-        match self.python() {
-            Some(source) => {
-                let source = root.join(source);
-                command.arg(python::interpreter_for(&source)).arg("-u");
-                command.arg(source);
-                command.env("PYTHONDONTWRITEBYTECODE", "1");
-            }
-            None => {
-                let bin = self.program.rsplit('/').next().unwrap();
-                command.arg(cmd::target_dir(root).join(profile).join(bin));
-            }
+        let taskset = ["taskset", "-c", cpu];
+        let listen = "127.0.0.1:0";
+        if self.program.ends_with(".py") {
+            let source = root.join("listings").join(self.program);
+            server::command(Program::Python(&source), &taskset, listen)
+        } else {
+            let bin = self.program.rsplit('/').next().unwrap();
+            let bin = cmd::target_dir(root).join(profile).join(bin);
+            server::command(Program::Binary(&bin), &taskset, listen)
         }
-        command.args(["--listen", "127.0.0.1:0"]);
-        command
     }
 }
 
@@ -145,104 +131,11 @@ fn cpus_allowed() -> Result<Vec<usize>> {
     Ok(cpus)
 }
 
-/// A server running on its CPU; killed when dropped.
-pub struct Running {
-    pub addr: String,
-    pub pid: u32,
-    child: Child,
-    stderr: mpsc::Receiver<String>,
-}
-
-impl Running {
-    pub fn start(root: &Path, spec: &Spec, release: bool) -> Result<Running> {
-        let profile = if release { "release" } else { "debug" };
-        let mut command = spec.command(root, profile, SERVER_CPU);
-        let mut child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("{}: cannot start it: {e}", spec.program))?;
-        let (tx, first) = mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
-        thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            let mut line = String::new();
-            let _ = tx.send(reader.read_line(&mut line).map(|_| line));
-            let _ = std::io::copy(&mut reader, &mut std::io::sink());
-        });
-        let (err_tx, stderr) = mpsc::channel();
-        let err = child.stderr.take().unwrap();
-        thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(|l| l.ok()) {
-                let _ = err_tx.send(line);
-            }
-        });
-        // `taskset` execs the server: the child's pid is the server's.
-        let pid = child.id();
-        let mut running = Running {
-            addr: String::new(),
-            pid,
-            child,
-            stderr,
-        };
-        let line = match first.recv_timeout(STARTUP) {
-            Ok(Ok(line)) => line,
-            _ => {
-                return Err(format!(
-                    "{}: no `listening on` line within {STARTUP:?}{}",
-                    spec.program,
-                    running.stderr_tail()
-                )
-                .into());
-            }
-        };
-        match line.trim_end().strip_prefix("listening on ") {
-            Some(addr) => running.addr = addr.to_string(),
-            None => {
-                return Err(format!(
-                    "{}: first line {:?}, not `listening on HOST:PORT`{}",
-                    spec.program,
-                    line.trim_end(),
-                    running.stderr_tail()
-                )
-                .into());
-            }
-        }
-        Ok(running)
-    }
-
-    /// Still running? Otherwise how it ended and its last words.
-    pub fn alive(&mut self) -> std::result::Result<(), String> {
-        match self.child.try_wait() {
-            Ok(None) => Ok(()),
-            Ok(Some(status)) => {
-                thread::sleep(Duration::from_millis(200));
-                Err(format!(
-                    "the server exited ({status}){}",
-                    self.stderr_tail()
-                ))
-            }
-            Err(e) => Err(e.to_string()),
-        }
-    }
-
-    /// The server's last lines on stderr (`; its stderr ends: ...`).
-    pub fn stderr_tail(&mut self) -> String {
-        let mut lines: Vec<String> = self.stderr.try_iter().collect();
-        lines.dedup();
-        let tail = &lines[lines.len().saturating_sub(5)..];
-        if tail.is_empty() {
-            String::new()
-        } else {
-            format!("; its stderr ends:\n    {}", tail.join("\n    "))
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Starts a server on its CPU and reads its address. `taskset` execs the
+/// server, so the child's pid is the server's.
+pub fn start(root: &Path, spec: &Spec, release: bool) -> Result<ServerProcess> {
+    let profile = if release { "release" } else { "debug" };
+    let command = spec.command(root, profile, SERVER_CPU);
+    Ok(ServerProcess::start(command, Output::Quiet, STARTUP)
+        .map_err(|e| format!("{}: {e}", spec.program))?)
 }

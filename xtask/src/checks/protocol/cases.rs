@@ -2,7 +2,8 @@
 //! connections, and after each one the server must still be running and
 //! still answer a new client.
 
-use super::Running;
+use crate::run::server::ServerProcess;
+use crate::run::socket::reset;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
@@ -21,8 +22,9 @@ type Outcome<T = ()> = std::result::Result<T, String>;
 /// A case's name and the function that runs it against an address.
 type Case = (&'static str, fn(&str) -> Outcome);
 
-/// Runs every case in order; returns how many connections were held.
-pub fn run_all(addr: &str, server: &mut Running) -> Outcome {
+/// Runs the focused cases in order (the thousand connections are
+/// [`run_many`]).
+pub fn run_all(addr: &str, server: &mut ServerProcess) -> Outcome {
     let cases: [Case; 5] = [
         ("binary lines", binary_lines),
         ("long lines", long_lines),
@@ -37,21 +39,25 @@ pub fn run_all(addr: &str, server: &mut Running) -> Outcome {
 
 /// The thousand connections held at once; the caller runs it last (see
 /// `check_server`).
-pub fn run_many(addr: &str, server: &mut Running) -> Outcome<usize> {
+pub fn run_many(addr: &str, server: &mut ServerProcess) -> Outcome<usize> {
     let case: Case = ("1000 connections at once", many_connections);
     run_case(addr, server, case)?;
     Ok(CONNECTIONS)
 }
 
 /// One case, then the server must still run and answer a new client.
-fn run_case(addr: &str, server: &mut Running, (name, case): Case) -> Outcome {
+fn run_case(
+    addr: &str,
+    server: &mut ServerProcess,
+    (name, case): Case,
+) -> Outcome {
     let start = Instant::now();
     case(addr).map_err(|e| format!("{name}: {e}"))?;
     server.alive().map_err(|e| format!("after {name}: {e}"))?;
     still_answers(addr).map_err(|e| {
         format!(
             "after {name}: a new client gets no echo: {e}{}",
-            server.stderr()
+            server.stderr_tail()
         )
     })?;
     println!("      {name}: ok in {:.2?}", start.elapsed());
@@ -458,108 +464,5 @@ fn echo_stream(
         }
         total += n as u64;
         received.store(total, Ordering::Relaxed);
-    }
-}
-
-/// Closes with a reset: SO_LINGER on with a timeout of 0, then close.
-pub(super) fn reset(socket: TcpStream) -> Outcome {
-    use std::os::fd::AsRawFd;
-    #[repr(C)]
-    struct Linger {
-        on: i32,
-        seconds: i32,
-    }
-    unsafe extern "C" {
-        fn setsockopt(
-            fd: i32,
-            level: i32,
-            name: i32,
-            value: *const Linger,
-            len: u32,
-        ) -> i32;
-    }
-    // <asm-generic/socket.h>, used by x86_64 and aarch64 Linux.
-    const SOL_SOCKET: i32 = 1;
-    const SO_LINGER: i32 = 13;
-    let linger = Linger { on: 1, seconds: 0 };
-    let size = std::mem::size_of::<Linger>() as u32;
-    // SAFETY: a valid socket and a pointer to a live `struct linger`.
-    let rc = unsafe {
-        setsockopt(socket.as_raw_fd(), SOL_SOCKET, SO_LINGER, &linger, size)
-    };
-    if rc != 0 {
-        return Err(format!(
-            "setsockopt(SO_LINGER): {}",
-            std::io::Error::last_os_error()
-        ));
-    }
-    drop(socket);
-    Ok(())
-}
-
-/// Shrinks the socket's receive buffer to 4 KiB (the kernel doubles it
-/// for its own bookkeeping): a client that does not read then leaves the
-/// server's replies waiting in the server's send buffer, where a reset
-/// would throw them away.
-pub(super) fn small_receive_buffer(socket: &TcpStream) -> Outcome {
-    use std::os::fd::AsRawFd;
-    /// An `int` option value, declared with the shape of `struct linger`
-    /// in [`reset`] (Rust warns when two declarations of one C function
-    /// differ); `len` says the kernel reads only the first field.
-    #[repr(C)]
-    struct IntOption {
-        value: i32,
-        unused: i32,
-    }
-    unsafe extern "C" {
-        fn setsockopt(
-            fd: i32,
-            level: i32,
-            name: i32,
-            value: *const IntOption,
-            len: u32,
-        ) -> i32;
-    }
-    // <asm-generic/socket.h>, used by x86_64 and aarch64 Linux.
-    const SOL_SOCKET: i32 = 1;
-    const SO_RCVBUF: i32 = 8;
-    let size = IntOption {
-        value: 4096,
-        unused: 0,
-    };
-    let len = std::mem::size_of::<i32>() as u32;
-    // SAFETY: a valid socket, and a pointer to at least `len` live bytes.
-    let rc = unsafe {
-        setsockopt(socket.as_raw_fd(), SOL_SOCKET, SO_RCVBUF, &size, len)
-    };
-    if rc != 0 {
-        return Err(format!(
-            "setsockopt(SO_RCVBUF): {}",
-            std::io::Error::last_os_error()
-        ));
-    }
-    Ok(())
-}
-
-/// This process holds a thousand sockets at once: raise its soft limit on
-/// open files to the hard limit (the soft one is often 1024).
-pub fn raise_fd_limit() {
-    #[repr(C)]
-    struct Rlimit {
-        soft: u64,
-        hard: u64,
-    }
-    unsafe extern "C" {
-        fn getrlimit(resource: i32, limit: *mut Rlimit) -> i32;
-        fn setrlimit(resource: i32, limit: *const Rlimit) -> i32;
-    }
-    const RLIMIT_NOFILE: i32 = 7;
-    let mut limit = Rlimit { soft: 0, hard: 0 };
-    // SAFETY: both calls only read or write the struct passed to them.
-    unsafe {
-        if getrlimit(RLIMIT_NOFILE, &mut limit) == 0 {
-            limit.soft = limit.hard;
-            setrlimit(RLIMIT_NOFILE, &limit);
-        }
     }
 }

@@ -4,8 +4,8 @@
 //! read yet never deadlocks against a server that cannot write, and a
 //! pause or a reset happens exactly where the script puts it.
 
-use super::cases;
 use super::model::{self, Reply};
+use crate::run::socket::{self, Ready};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
@@ -42,7 +42,7 @@ pub struct Plan {
     pub read_size: usize,
     /// After every `n`th read, a pause this long.
     pub read_pause: Option<(u32, Duration)>,
-    /// A 4 KiB receive buffer ([`cases::small_receive_buffer`]).
+    /// A 4 KiB receive buffer ([`socket::small_receive_buffer`]).
     pub small_buffer: bool,
     pub end: End,
 }
@@ -86,7 +86,7 @@ pub fn run(addr: &str, plan: &Plan) -> Result<Transcript, String> {
         .set_nonblocking(true)
         .map_err(|e| format!("set_nonblocking: {e}"))?;
     if plan.small_buffer {
-        cases::small_receive_buffer(&socket)?;
+        socket::small_receive_buffer(&socket)?;
     }
     let whole = model::reply(&plan.data).bytes;
     let start = Instant::now();
@@ -112,7 +112,7 @@ pub fn run(addr: &str, plan: &Plan) -> Result<Transcript, String> {
             break Ending::Timeout;
         }
         let mut progress = false;
-        let mut want = 0;
+        let mut want = Ready::default();
         if next < writes.len() && write_error.is_none() && now >= write_ready {
             let end = writes[next].0;
             match (&socket).write(&plan.data[sent..end]) {
@@ -126,7 +126,9 @@ pub fn run(addr: &str, plan: &Plan) -> Result<Transcript, String> {
                         }
                     }
                 }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => want |= POLLOUT,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    want.write = true
+                }
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) => write_error = Some((sent, e.to_string())),
             }
@@ -135,7 +137,7 @@ pub fn run(addr: &str, plan: &Plan) -> Result<Transcript, String> {
         {
             match plan.end {
                 End::Reset { .. } => {
-                    cases::reset(socket)?;
+                    socket::reset(socket)?;
                     break Ending::ClientReset;
                 }
                 End::HalfClose if write_error.is_none() => {
@@ -165,7 +167,7 @@ pub fn run(addr: &str, plan: &Plan) -> Result<Transcript, String> {
                         read_ready = now + pause;
                     }
                 }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => want |= POLLIN,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => want.read = true,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) if e.kind() == ErrorKind::ConnectionReset => {
                     break Ending::Reset;
@@ -199,9 +201,9 @@ pub fn run(addr: &str, plan: &Plan) -> Result<Transcript, String> {
         if read_ready > now {
             wake = wake.min(read_ready);
         } else {
-            want |= POLLIN;
+            want.read = true;
         }
-        wait(&socket, want, wake.saturating_duration_since(now));
+        socket::wait_ready(&socket, want, wake.saturating_duration_since(now));
     };
     Ok(Transcript {
         sent,
@@ -210,37 +212,4 @@ pub fn run(addr: &str, plan: &Plan) -> Result<Transcript, String> {
         write_error,
         took: start.elapsed(),
     })
-}
-
-const POLLIN: i16 = 0x1;
-const POLLOUT: i16 = 0x4;
-
-/// Waits until the socket is ready for `events` or `timeout` passes.
-fn wait(socket: &TcpStream, events: i16, timeout: Duration) {
-    use std::os::fd::AsRawFd;
-    #[repr(C)]
-    struct PollFd {
-        fd: i32,
-        events: i16,
-        revents: i16,
-    }
-    unsafe extern "C" {
-        fn poll(fds: *mut PollFd, count: u64, timeout_ms: i32) -> i32;
-    }
-    let ms = timeout.as_millis().clamp(1, 1000) as i32;
-    if events == 0 {
-        // poll() would still return at once on a hang-up.
-        std::thread::sleep(Duration::from_millis(ms as u64));
-        return;
-    }
-    let mut fd = PollFd {
-        fd: socket.as_raw_fd(),
-        events,
-        revents: 0,
-    };
-    // SAFETY: one valid `struct pollfd` and its count; the result only
-    // says whether to look again, which the caller does anyway.
-    unsafe {
-        poll(&mut fd, 1, ms);
-    }
 }
