@@ -4,7 +4,6 @@ import asyncio
 import send_poll
 
 
-# ANCHOR: await
 async def main():
     try:
         await send_poll.tokio_sleep(0.1)
@@ -19,9 +18,7 @@ except BaseException as e:
     print(f"asyncio.run 抛出 {kind.__module__}.{kind.__name__}: {e}")
     print(f"它是 Exception 吗？{isinstance(e, Exception)}")
     print(f"它的基类：{[base.__name__ for base in kind.__mro__[1:]]}")
-# ANCHOR_END: await
 
-# ANCHOR: by_hand
 print("== 自己 send(None) ==")
 coro = send_poll.tokio_sleep(0.1)
 try:
@@ -32,4 +29,3 @@ try:
     coro.send(None)
 except RuntimeError as e:
     print(f"第 2 次 send(None)：RuntimeError: {e}")
-# ANCHOR_END: by_hand
