@@ -108,10 +108,10 @@ impl Future for ThreadSleep {
 
 /// Waits until the timer thread has returned from `wake`, which attached
 /// it to the interpreter: a thread still inside it when Python exits can
-/// abort the process (CPython 3.11 stopped a run of `send_by_hand.py`
-/// with "Fatal Python error: PyGILState_Release"). A poll runs with the
-/// GIL held, and the thread may still need the GIL to leave `wake`, so the
-/// join lets go of it first.
+/// abort the process (CPython 3.11: "Fatal Python error:
+/// PyGILState_Release: thread state ... must be current when releasing").
+/// A poll runs with the GIL held, and the thread sets `done` before `wake`
+/// takes the GIL, so the join lets go of the GIL first.
 fn join_detached(thread: JoinHandle<()>) {
     Python::attach(|py| py.detach(|| thread.join()))
         .expect("the timer thread panicked");
