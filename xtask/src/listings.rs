@@ -7,6 +7,8 @@
 //! listings/chNN/Cargo.lock          its own lock file (copy-out builds use it)
 //! listings/chNN/src/bin/<name>.rs   one program
 //! listings/chNN/output/<name>.txt   what that program prints
+//! listings/chNN/pyproject.toml      only in a Python extension module,
+//!                                   whose programs are in python/
 //! ```
 
 use crate::report::Report;
@@ -65,7 +67,8 @@ pub fn discover(root: &Path, only: &[String]) -> (Vec<Listing>, Vec<String>) {
         }
         problems.extend(check_manifest(root, &dir, &name));
         let bins = stems(&dir.join("src/bin"), "rs");
-        if bins.is_empty() {
+        // An extension module's programs are its Python ones (python.rs).
+        if bins.is_empty() && !crate::checks::pyext::is_extension(&dir) {
             problems.push(format!(
                 "{}: a listing with no program in src/bin/",
                 dir.strip_prefix(root).unwrap_or(&dir).display()

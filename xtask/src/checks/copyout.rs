@@ -28,18 +28,20 @@ pub fn build_each(root: &Path, listings: &[Listing]) -> Report {
     let mut report = Report::default();
     let target = target_dir(root).join("copy-out");
     for listing in listings {
+        // An extension module has no programs of its own: its library is
+        // what a reader builds.
+        let targets: &[&str] = if super::pyext::is_extension(&listing.dir) {
+            &["--lib"]
+        } else {
+            &["--bins", "--examples"]
+        };
         let result = copy_out(listing).and_then(|dir| {
             let result = cmd::run(
                 cmd::cargo()
                     .current_dir(&dir)
                     .env("CARGO_TARGET_DIR", &target)
-                    .args([
-                        "build",
-                        "--locked",
-                        "--bins",
-                        "--examples",
-                        "--quiet",
-                    ]),
+                    .args(["build", "--locked", "--quiet"])
+                    .args(targets),
             );
             let _ = fs::remove_dir_all(dir.parent().unwrap());
             result.map_err(|e| {

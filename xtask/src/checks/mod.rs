@@ -20,6 +20,7 @@ pub mod parity;
 pub mod programs;
 pub mod prose;
 pub mod protocol;
+pub mod pyext;
 pub mod python;
 pub mod quizzes;
 pub mod running;

@@ -48,6 +48,8 @@ pub struct PyProgram {
     pub gevent: bool,
     /// Imports uvloop, curio or Twisted (chapter 27's virtualenv).
     pub bench: bool,
+    /// Imports its listing's extension module (`pyext.rs`).
+    pub extension: bool,
 }
 
 /// Every Python program under `root/listings/*/python` (of the chapters in
@@ -97,6 +99,7 @@ pub fn discover(root: &Path, only: &[String]) -> (Vec<PyProgram>, Vec<String>) {
             }
             let text = fs::read_to_string(&source).unwrap_or_default();
             programs.push(PyProgram {
+                extension: super::pyext::needs(&source),
                 id: format!("{chapter}/python/{name}.py"),
                 name,
                 source,
@@ -164,10 +167,14 @@ pub fn check_python() -> Result {
         .map_err(Into::into)
 }
 
-/// The interpreter that runs `source`: the gevent virtualenv's for a
-/// program that imports gevent, the bench virtualenv's for one that
-/// imports uvloop, curio or Twisted, `python3` for the others.
+/// The interpreter that runs `source`: for a program beside an extension
+/// module, the virtualenv it is installed in; the gevent virtualenv's for
+/// a program that imports gevent; the bench virtualenv's for one that
+/// imports uvloop, curio or Twisted; `python3` for the others.
 pub fn interpreter_for(source: &Path) -> PathBuf {
+    if let Some(python) = super::pyext::python_for(source) {
+        return python;
+    }
     let text = fs::read_to_string(source).unwrap_or_default();
     if super::bench_venv::needs(&text) {
         super::bench_venv::env().python()
@@ -217,6 +224,13 @@ pub fn run(root: &Path, only: &[String]) -> (Report, Outputs) {
         if programs.iter().any(|p| p.bench) {
             super::bench_venv::install()?;
         }
+        let mut extensions: Vec<PathBuf> = programs
+            .iter()
+            .filter(|p| p.extension)
+            .filter_map(|p| Some(p.source.parent()?.parent()?.to_path_buf()))
+            .collect();
+        extensions.dedup();
+        super::pyext::build(root, &extensions)?;
         if programs.iter().any(|p| p.gevent) {
             install_gevent()
         } else {

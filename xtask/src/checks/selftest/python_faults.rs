@@ -14,6 +14,8 @@ const CH16_PY: &str = "listings/ch16/python/coroutine_ab.py";
 const CH16_PY_OUT: &str = "listings/ch16/python/output/coroutine_ab.txt";
 const CH16_RS: &str = "listings/ch16/src/bin/coroutine_ab.rs";
 const CH03_PAGE: &str = "src/ch03-send.md";
+const CH28_LIB: &str = "listings/ch28/src/lib.rs";
+const CH28_CANCEL_OUT: &str = "listings/ch28/python/output/cancel_drop.txt";
 
 pub(super) fn faults() -> Vec<Fault> {
     vec![
@@ -62,6 +64,21 @@ pub(super) fn faults() -> Vec<Fault> {
                 report.failure_messages()
             },
             names: &[CH16_PY, CH16_RS, "output line 4: Y"],
+        },
+        Fault {
+            what: "a Rust future not dropped on cancel (chapter 28's \
+                   extension module leaks what cancelling must drop)",
+            apply: |root| {
+                edit(root, CH28_LIB, |t| {
+                    replace_once(
+                        t,
+                        "let _guard = Guard(name);",
+                        "std::mem::forget(Guard(name));",
+                    )
+                })
+            },
+            check: |root| python_check(root, "ch28"),
+            names: &[CH28_CANCEL_OUT, "Guard(task)：drop"],
         },
         Fault {
             what: "a compile_fail block without an error code",
