@@ -14,9 +14,13 @@ module.exports = defineConfig({
     outputDir: 'test-results',
     // The Run test waits 8 s for a delayed reply; nothing else is slow.
     timeout: 60_000,
-    // axe on every page in two themes is the slowest part on a loaded machine.
+    // A bound for the whole run, far above a normal one, so that a hung
+    // browser cannot hold CI for long.
     globalTimeout: 30 * 60_000,
+    // Two workers for two CPUs, and tests rather than whole files spread
+    // over them: a11y.spec.js alone holds a test per page.
     workers: 2,
+    fullyParallel: true,
     retries: 0,
     forbidOnly: true,
     reporter: [['list']],
