@@ -1,3 +1,4 @@
+// ANCHOR: starter
 //! 练习 3-1：限制跳跃距离的 `jumping_range`。
 //!
 //! 和示例 3-1 一样，`send(x)` 让序列跳 `x` 步；但这一次跳跃有上限：
@@ -12,7 +13,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-// SAME-AS: listings/ch03/src/bin/jumping_range.rs#generator
+// ANCHOR: generator SAME-AS: listings/ch03/src/bin/jumping_range.rs#generator
 /// What one resume step produced: Python's `yield` value, or the value of
 /// `StopIteration` when the body returned.
 enum State<Y, R> {
@@ -135,7 +136,8 @@ impl<Y: 'static, S: 'static> Iterator for Generator<Y, S, ()> {
         }
     }
 }
-// SAME-AS-END
+// ANCHOR_END: generator
+
 /// The integers from 0 to `up_to`, exclusive. Sending `x` moves the
 /// sequence by `x`, but never by more than `max_jump` either way.
 fn bounded_jump(up_to: i64, max_jump: i64) -> Generator<i64, i64, ()> {
@@ -158,3 +160,4 @@ fn main() {
     let rest: Vec<i64> = iterator.collect();
     println!("剩下的    -> {rest:?}");
 }
+// ANCHOR_END: starter

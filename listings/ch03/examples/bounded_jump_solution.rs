@@ -12,7 +12,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-// SAME-AS: listings/ch03/src/bin/jumping_range.rs#generator
+// ANCHOR: generator SAME-AS: listings/ch03/src/bin/jumping_range.rs#generator
 /// What one resume step produced: Python's `yield` value, or the value of
 /// `StopIteration` when the body returned.
 enum State<Y, R> {
@@ -135,7 +135,8 @@ impl<Y: 'static, S: 'static> Iterator for Generator<Y, S, ()> {
         }
     }
 }
-// SAME-AS-END
+// ANCHOR_END: generator
+
 // ANCHOR: exercise
 /// The integers from 0 to `up_to`, exclusive. Sending `x` moves the
 /// sequence by `x`, but never by more than `max_jump` either way.

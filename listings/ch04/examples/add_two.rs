@@ -1,3 +1,4 @@
+// ANCHOR: starter
 //! 练习 4-1：两层委托，带返回值。
 //!
 //! `ask` 把一个问题交给调用者（Python 的 `yield`），返回调用者用 `send`
@@ -13,7 +14,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-// SAME-AS: listings/ch03/src/bin/jumping_range.rs#driver
+// ANCHOR: driver SAME-AS: listings/ch03/src/bin/jumping_range.rs#driver
 /// What one resume step produced: Python's `yield` value, or the value of
 /// `StopIteration` when the body returned.
 enum State<Y, R> {
@@ -109,7 +110,7 @@ impl<Y: 'static, S: 'static, R> Generator<Y, S, R> {
         }
     }
 }
-// SAME-AS-END
+// ANCHOR_END: driver
 
 type Gen = Co<i64, i64>;
 
@@ -151,3 +152,4 @@ fn main() {
         }
     }
 }
+// ANCHOR_END: starter

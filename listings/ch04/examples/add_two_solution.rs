@@ -13,7 +13,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-// SAME-AS: listings/ch03/src/bin/jumping_range.rs#driver
+// ANCHOR: driver SAME-AS: listings/ch03/src/bin/jumping_range.rs#driver
 /// What one resume step produced: Python's `yield` value, or the value of
 /// `StopIteration` when the body returned.
 enum State<Y, R> {
@@ -109,7 +109,7 @@ impl<Y: 'static, S: 'static, R> Generator<Y, S, R> {
         }
     }
 }
-// SAME-AS-END
+// ANCHOR_END: driver
 
 // ANCHOR: exercise
 type Gen = Co<i64, i64>;

@@ -1,3 +1,4 @@
+// ANCHOR: starter
 //! 练习 7-1：手写 `Join2`。
 //!
 //! `Join2` 同时等两个 `Future`：每次被轮询时，轮询还没完成的那个（或两个），
@@ -69,7 +70,7 @@ where
 }
 // ---- 练习：到这里结束 ----
 
-// SAME-AS: listings/ch07/src/bin/await_desugar.rs#ready
+// ANCHOR: ready SAME-AS: listings/ch07/src/bin/await_desugar.rs#ready
 /// The task's "ready to be polled" flag; waking it sets the flag.
 struct Ready(AtomicBool);
 
@@ -82,7 +83,7 @@ impl Wake for Ready {
         self.0.store(true, Ordering::SeqCst);
     }
 }
-// SAME-AS-END
+// ANCHOR_END: ready
 
 /// Listing 7-1's executor: polls the task only after a wake.
 fn block_on<F: Future>(fut: F) -> F::Output {
@@ -106,3 +107,4 @@ fn main() {
     let (a, b) = block_on(join2(steps("A", 1, 10), steps("B", 2, 20)));
     println!("结果：({a}, {b})");
 }
+// ANCHOR_END: starter

@@ -97,7 +97,7 @@ where
 // ---- 练习：到这里结束 ----
 // ANCHOR_END: exercise
 
-// SAME-AS: listings/ch07/src/bin/await_desugar.rs#ready
+// ANCHOR: ready SAME-AS: listings/ch07/src/bin/await_desugar.rs#ready
 /// The task's "ready to be polled" flag; waking it sets the flag.
 struct Ready(AtomicBool);
 
@@ -110,7 +110,7 @@ impl Wake for Ready {
         self.0.store(true, Ordering::SeqCst);
     }
 }
-// SAME-AS-END
+// ANCHOR_END: ready
 
 /// Listing 7-1's executor: polls the task only after a wake.
 fn block_on<F: Future>(fut: F) -> F::Output {

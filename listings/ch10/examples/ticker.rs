@@ -1,3 +1,4 @@
+// ANCHOR: starter
 //! 练习 10-1：在 `SleepingLoop` 上加一个按固定间隔报时的协程。
 //!
 //! `SleepingLoop`、`Task`、`sleep` 和 `countdown` 原样照搬示例 10-1。
@@ -15,7 +16,7 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
 
-// SAME-AS: listings/ch10/src/bin/sleeping_loop.rs#event_loop
+// ANCHOR: event_loop SAME-AS: listings/ch10/src/bin/sleeping_loop.rs#event_loop
 /// A coroutine as the loop holds it: any `async` body, boxed and pinned so
 /// that the loop can keep it while it is paused.
 type Coroutine = Pin<Box<dyn Future<Output = ()>>>;
@@ -170,11 +171,11 @@ impl Future for Sleep {
         Poll::Ready(actual - self.now)
     }
 }
-// SAME-AS-END
+// ANCHOR_END: event_loop
 
 /// Counts a launch down for `length` seconds, after waiting `delay`
 /// seconds (listing 10-1).
-// SAME-AS: listings/ch10/src/bin/sleeping_loop.rs#countdown_fn
+// ANCHOR: countdown_fn SAME-AS: listings/ch10/src/bin/sleeping_loop.rs#countdown_fn
 async fn countdown(label: &str, mut length: u32, delay: u64) {
     println!("{label} waiting {delay} seconds before starting countdown");
     let delta = sleep(delay).await;
@@ -186,7 +187,7 @@ async fn countdown(label: &str, mut length: u32, delay: u64) {
     }
     println!("{label} lift-off!");
 }
-// SAME-AS-END
+// ANCHOR_END: countdown_fn
 
 /// Prints a tick every `every` seconds, `ticks` times.
 async fn ticker(label: &str, ticks: u32, every: u64) {
@@ -204,3 +205,4 @@ fn main() {
     event_loop.run_until_complete();
     println!("Total elapsed time is {:.3?}", start.elapsed());
 }
+// ANCHOR_END: starter

@@ -15,7 +15,7 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
 
-// SAME-AS: listings/ch10/src/bin/sleeping_loop.rs#event_loop
+// ANCHOR: event_loop SAME-AS: listings/ch10/src/bin/sleeping_loop.rs#event_loop
 /// A coroutine as the loop holds it: any `async` body, boxed and pinned so
 /// that the loop can keep it while it is paused.
 type Coroutine = Pin<Box<dyn Future<Output = ()>>>;
@@ -170,11 +170,11 @@ impl Future for Sleep {
         Poll::Ready(actual - self.now)
     }
 }
-// SAME-AS-END
+// ANCHOR_END: event_loop
 
 /// Counts a launch down for `length` seconds, after waiting `delay`
 /// seconds (listing 10-1).
-// SAME-AS: listings/ch10/src/bin/sleeping_loop.rs#countdown_fn
+// ANCHOR: countdown_fn SAME-AS: listings/ch10/src/bin/sleeping_loop.rs#countdown_fn
 async fn countdown(label: &str, mut length: u32, delay: u64) {
     println!("{label} waiting {delay} seconds before starting countdown");
     let delta = sleep(delay).await;
@@ -186,7 +186,7 @@ async fn countdown(label: &str, mut length: u32, delay: u64) {
     }
     println!("{label} lift-off!");
 }
-// SAME-AS-END
+// ANCHOR_END: countdown_fn
 
 // ANCHOR: exercise
 /// Prints a tick every `every` seconds, `ticks` times.

@@ -1,3 +1,4 @@
+// ANCHOR: starter
 //! 练习 16-1：自己写轮转调度器。
 //!
 //! `switch()` 和示例 16-2 一样：被 `.await` 时返回一次
@@ -13,7 +14,7 @@ use std::task::{Context, Poll};
 /// A future that is pending exactly once (listing 16-2). It wakes no one
 /// on purpose: only a scheduler that polls everyone in turn, like `run`,
 /// ever polls it again.
-// SAME-AS: listings/ch16/src/bin/coroutine_ab.rs#switch_impl
+// ANCHOR: switch_impl SAME-AS: listings/ch16/src/bin/coroutine_ab.rs#switch_impl
 struct Switch {
     switched: bool,
 }
@@ -34,7 +35,7 @@ impl Future for Switch {
 fn switch() -> Switch {
     Switch { switched: false }
 }
-// SAME-AS-END
+// ANCHOR_END: switch_impl
 
 async fn a() {
     println!("1");
@@ -74,3 +75,4 @@ fn main() {
     let polls = run(vec![Box::pin(a()), Box::pin(b()), Box::pin(c())]);
     println!("{polls} 次轮询");
 }
+// ANCHOR_END: starter

@@ -13,7 +13,7 @@ use std::task::{Context, Poll};
 /// A future that is pending exactly once (listing 16-2). It wakes no one
 /// on purpose: only a scheduler that polls everyone in turn, like `run`,
 /// ever polls it again.
-// SAME-AS: listings/ch16/src/bin/coroutine_ab.rs#switch_impl
+// ANCHOR: switch_impl SAME-AS: listings/ch16/src/bin/coroutine_ab.rs#switch_impl
 struct Switch {
     switched: bool,
 }
@@ -34,7 +34,7 @@ impl Future for Switch {
 fn switch() -> Switch {
     Switch { switched: false }
 }
-// SAME-AS-END
+// ANCHOR_END: switch_impl
 
 async fn a() {
     println!("1");

@@ -465,6 +465,7 @@ where
 // ANCHOR_END: block_on
 
 impl Reactor {
+    // ANCHOR: look
     /// Like `wait`, but returns at once: for an executor that still has
     /// ready tasks and only wants to hear which sockets became ready
     /// meanwhile. A timer due now, with no task behind it, makes `wait`'s
@@ -475,6 +476,7 @@ impl Reactor {
         self.timers.insert(key, Waker::noop().clone());
         self.wait()
     }
+    // ANCHOR_END: look
 
     /// How many timers are waiting: every `Sleep` removes its own entry
     /// when it finishes or is dropped, so a program that is done has none.

@@ -5,7 +5,7 @@ import argparse
 import resource
 import sys
 
-from twisted.internet import error, interfaces, protocol, reactor
+from twisted.internet import error, interfaces, protocol
 from twisted.protocols.basic import LineReceiver
 from zope.interface import implementer
 
@@ -113,6 +113,11 @@ def raise_fd_limit():
 if __name__ == "__main__":
     host, port = parse_listen()
     raise_fd_limit()
+    # Imported only now: importing it installs the reactor, which opens an
+    # epoll and a wake-up pipe. With a handful of files that import would
+    # fail with a traceback before raise_fd_limit could say why in a line.
+    from twisted.internet import reactor
+
     factory = protocol.Factory.forProtocol(Echo)
     try:
         listening = reactor.listenTCP(

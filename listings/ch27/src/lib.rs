@@ -34,6 +34,11 @@ pub fn listen_addr(name: &str) -> Result<SocketAddr, String> {
 }
 // ANCHOR_END: listen_addr
 
+/// Fewer open files than this and a server could not even start its event
+/// loop (stdin, stdout, stderr, epoll, a wake-up pipe, the listener) and
+/// serve a few clients. Chapter 24's number; the Python servers use it too.
+pub const MIN_FILES: u64 = 16;
+
 /// What to ask for where the hard limit is refused as a soft limit (macOS,
 /// where it is often unlimited): 1,000 connections and room to spare.
 pub const FDS_WANTED: u64 = 1100;
@@ -78,6 +83,20 @@ pub fn raise_fd_limit() -> io::Result<u64> {
     Ok(u64::MAX)
 }
 // ANCHOR_END: raise_fd_limit
+
+/// [`raise_fd_limit`], failing (one line, for `main`) when even the hard
+/// limit is below [`MIN_FILES`]. Chapter 24's, unchanged.
+pub fn check_fd_limit() -> Result<(), String> {
+    let fds = raise_fd_limit()
+        .map_err(|e| format!("cannot read the open-file limit: {e}"))?;
+    if fds < MIN_FILES {
+        return Err(format!(
+            "the open-file limit is {fds}; a server needs at least \
+             {MIN_FILES} (ulimit -n)"
+        ));
+    }
+    Ok(())
+}
 
 /// Ends the program with a one-line error and a non-zero exit status.
 pub fn fail(message: impl std::fmt::Display) -> ! {

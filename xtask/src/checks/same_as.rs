@@ -9,11 +9,13 @@
 //! `ANCHOR_END: anchor`) around the original region. It has two forms:
 //!
 //! - on an anchor line, where mdBook hides it from every page that
-//!   includes the region: `// ANCHOR: name SAME-AS: path#anchor`, the copy
-//!   running to `// ANCHOR_END: name`;
-//! - on a line of its own, for files a chapter includes whole (an anchor
-//!   line would show there): `// SAME-AS: path#anchor`, the copy running to
-//!   `// SAME-AS-END`.
+//!   includes the file through an anchor: `// ANCHOR: name SAME-AS:
+//!   path#anchor`, the copy running to `// ANCHOR_END: name`. A file a
+//!   chapter shows whole (an exercise's starter) is wrapped in an anchor of
+//!   its own and included through it, since a whole-file include shows
+//!   anchor lines as they are;
+//! - on a line of its own, for files no chapter includes: `// SAME-AS:
+//!   path#anchor`, the copy running to `// SAME-AS-END`.
 //!
 //! Lines with `ANCHOR:`, `ANCHOR_END:` or a marker are left out on both
 //! sides, as mdBook leaves anchor lines out of what it includes.

@@ -1,8 +1,9 @@
 //! Chapter 24's echo_tokio on tokio's `current_thread` runtime: every task
 //! on the thread that calls `block_on`, no worker threads, no stealing.
-//! `#[tokio::main]` alone would build the multi-thread runtime.
+//! Only `main` differs: `Runtime::new()` would build the multi-thread
+//! runtime.
 
-use ch27::{MAX_LINE, TOO_LONG, fail, listen_addr, raise_fd_limit};
+use ch27::{MAX_LINE, TOO_LONG, check_fd_limit, fail, listen_addr};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -16,12 +17,20 @@ const LINGER: Duration = Duration::from_secs(1);
 /// As chapter 24's echo_tokio: `TcpListener::bind` asks for only 128.
 const BACKLOG: u32 = 1024;
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
+fn main() {
     let addr = listen_addr("echo_tokio_current").unwrap_or_else(|e| fail(e));
-    if let Err(e) = raise_fd_limit() {
-        fail(format!("cannot read the open-file limit: {e}"));
-    }
+    check_fd_limit().unwrap_or_else(|e| fail(e));
+    // Built by hand, as in echo_tokio: the code `#[tokio::main]` generates
+    // panics (`Failed building the Runtime`) when, say, no file descriptor
+    // is left for epoll.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| fail(format!("cannot start tokio: {e}")));
+    runtime.block_on(serve(addr));
+}
+
+async fn serve(addr: SocketAddr) {
     let listener = listen(addr)
         .unwrap_or_else(|e| fail(format!("cannot listen on {addr}: {e}")));
     let local = listener.local_addr().unwrap_or_else(|e| fail(e));
