@@ -9,7 +9,7 @@
 
 use pyo3::prelude::*;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
@@ -51,6 +51,9 @@ async fn countdown(n: u32) -> u32 {
 /// What the timer thread and the future share.
 struct TimerState {
     done: bool,
+    /// Set when the future is dropped before the time is up: the thread
+    /// then leaves without waking anyone.
+    cancelled: bool,
     /// The waker of the latest poll: a future wakes whoever polled it last.
     waker: Option<Waker>,
 }
@@ -63,7 +66,7 @@ struct ThreadSleep {
     /// `None` until the first poll starts the thread, and again once it
     /// has been joined.
     thread: Option<JoinHandle<()>>,
-    state: Arc<Mutex<TimerState>>,
+    state: Arc<(Mutex<TimerState>, Condvar)>,
 }
 
 impl Future for ThreadSleep {
@@ -72,7 +75,7 @@ impl Future for ThreadSleep {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         // Every field is `Unpin`, so a plain `&mut` is fine here.
         let this = self.get_mut();
-        let mut state = this.state.lock().unwrap();
+        let mut state = this.state.0.lock().unwrap();
         if state.done {
             drop(state);
             if let Some(thread) = this.thread.take() {
@@ -89,12 +92,22 @@ impl Future for ThreadSleep {
             let state = this.state.clone();
             let seconds = this.seconds;
             this.thread = Some(thread::spawn(move || {
-                thread::sleep(Duration::from_secs_f64(seconds));
-                let waker = {
-                    let mut state = state.lock().unwrap();
-                    state.done = true;
-                    state.waker.take()
-                };
+                let (lock, cancel) = &*state;
+                let timeout = Duration::from_secs_f64(seconds);
+                // Sleeps until the time is up, unless `Drop` cancels first.
+                let (mut state, _) = cancel
+                    .wait_timeout_while(lock.lock().unwrap(), timeout, |s| {
+                        !s.cancelled
+                    })
+                    .unwrap();
+                if state.cancelled {
+                    return;
+                }
+                state.done = true;
+                let waker = state.waker.take();
+                // `wake` takes the GIL: never call it holding this lock,
+                // which a poll (GIL held) may be waiting for.
+                drop(state);
                 println!("  计时线程：时间到，调用 wake");
                 if let Some(waker) = waker {
                     waker.wake();
@@ -103,6 +116,21 @@ impl Future for ThreadSleep {
         }
         println!("  ThreadSleep：poll，时间没到，返回 Pending");
         Poll::Pending
+    }
+}
+
+/// A future dropped before the time is up (a cancelled task, a
+/// `wait_for` that timed out) stops its thread and waits for it, for the
+/// same reason as a finished one: no thread of ours may still be attached
+/// to the interpreter when Python exits.
+impl Drop for ThreadSleep {
+    fn drop(&mut self) {
+        if let Some(thread) = self.thread.take() {
+            let (lock, cancel) = &*self.state;
+            lock.lock().unwrap().cancelled = true;
+            cancel.notify_one();
+            join_detached(thread);
+        }
     }
 }
 
@@ -123,10 +151,14 @@ async fn sleep(seconds: f64) -> f64 {
     let timer = ThreadSleep {
         seconds,
         thread: None,
-        state: Arc::new(Mutex::new(TimerState {
-            done: false,
-            waker: None,
-        })),
+        state: Arc::new((
+            Mutex::new(TimerState {
+                done: false,
+                cancelled: false,
+                waker: None,
+            }),
+            Condvar::new(),
+        )),
     };
     timer.await;
     seconds
