@@ -110,6 +110,7 @@ pub fn raise_fd_limit() -> io::Result<u64> {
 
 /// [`raise_fd_limit`], failing (one line, for `main`) when even the hard
 /// limit is below [`MIN_FILES`].
+// ANCHOR: check_fd_limit
 pub fn check_fd_limit() -> Result<(), String> {
     let fds = raise_fd_limit()
         .map_err(|e| format!("cannot read the open-file limit: {e}"))?;
@@ -121,6 +122,7 @@ pub fn check_fd_limit() -> Result<(), String> {
     }
     Ok(())
 }
+// ANCHOR_END: check_fd_limit
 
 /// Ends the program with a one-line error and a non-zero exit status
 /// (never a panic's backtrace).

@@ -86,6 +86,7 @@ pub fn raise_fd_limit() -> io::Result<u64> {
 
 /// [`raise_fd_limit`], failing (one line, for `main`) when even the hard
 /// limit is below [`MIN_FILES`]. Chapter 24's, unchanged.
+// ANCHOR: check_fd_limit SAME-AS: listings/ch24/src/lib.rs#check_fd_limit
 pub fn check_fd_limit() -> Result<(), String> {
     let fds = raise_fd_limit()
         .map_err(|e| format!("cannot read the open-file limit: {e}"))?;
@@ -97,6 +98,7 @@ pub fn check_fd_limit() -> Result<(), String> {
     }
     Ok(())
 }
+// ANCHOR_END: check_fd_limit
 
 /// Ends the program with a one-line error and a non-zero exit status.
 pub fn fail(message: impl std::fmt::Display) -> ! {
