@@ -387,7 +387,7 @@ pub fn check(root: &Path, epub: &Path) -> Result {
         .unwrap_or_default();
     // A title with code (`send` 变成 `poll`) is `<code>send</code> 变成
     // <code>poll</code>` in the table of contents: compare its text.
-    let nav = without_tags(&nav);
+    let nav = super::without_tags(&nav);
     let mut problems = Vec::new();
     let mut from = 0;
     for (title, file) in chapters(root)? {
@@ -494,24 +494,10 @@ fn has_stray_band(text: &str) -> bool {
     })
 }
 
-/// The text of an XHTML fragment: everything outside `<...>`.
-fn without_tags(xhtml: &str) -> String {
-    let mut text = String::with_capacity(xhtml.len());
-    let mut in_tag = false;
-    for c in xhtml.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
-}
-
 #[cfg(test)]
 mod band_tests {
-    use super::{has_stray_band, without_tags};
+    use super::has_stray_band;
+    use crate::site::without_tags;
 
     #[test]
     fn a_title_with_code_is_compared_by_its_text() {

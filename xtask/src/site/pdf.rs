@@ -207,17 +207,7 @@ fn cut_code_lines(root: &Path, text: &str) -> Vec<String> {
             rest = rest[i..].split_once("</span>").map_or("", |(_, r)| r);
         }
         plain.push_str(rest);
-        let mut text_only = String::new();
-        let mut in_tag = false;
-        for c in plain.chars() {
-            match c {
-                '<' => in_tag = true,
-                '>' if in_tag => in_tag = false,
-                c if !in_tag => text_only.push(c),
-                _ => {}
-            }
-        }
-        let decoded = text_only
+        let decoded = super::without_tags(&plain)
             .replace("&lt;", "<")
             .replace("&gt;", ">")
             .replace("&quot;", "\"")
